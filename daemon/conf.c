@@ -819,6 +819,7 @@ static bool checked(struct pctx *p, cfg_t *sec)
 static void class_values(struct pctx *p, cfg_t *sec, struct policy_class *c)
 {
     const char *n = cfg_title(sec), *s, *why;
+    int rc;
 
     p->quiet = checked(p, sec);
     if ( class_name_ok(p, sec, n) )
@@ -829,11 +830,15 @@ static void class_values(struct pctx *p, cfg_t *sec, struct policy_class *c)
              s);
     c->match_all = !strcmp(s, "all");
     s = cfg_getstr(sec, "weight");
-    if ( conf_parse_weight(s, &c->weight_kind, &c->weight, &why) )
-        perr(p, opt_line(p, sec, "weight"), "weight: '%s' %s", s, why);
+    rc = conf_parse_weight(s, &c->weight_kind, &c->weight, &why);
+    if ( rc )
+        perr(p, opt_line(p, sec, "weight"), rc == -ERANGE ?
+             "weight: %s %s" : "weight: '%s' %s", s, why);
     s = cfg_getstr(sec, "cap");
-    if ( conf_parse_cap(s, &c->cap_kind, &c->cap, &why) )
-        perr(p, opt_line(p, sec, "cap"), "cap: '%s' %s", s, why);
+    rc = conf_parse_cap(s, &c->cap_kind, &c->cap, &why);
+    if ( rc )
+        perr(p, opt_line(p, sec, "cap"), rc == -ERANGE ?
+             "cap: %s %s" : "cap: '%s' %s", s, why);
     p->quiet = false;
 }
 
