@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# coopvmm top-level Makefile: builds coopvmmd and coopctl, runs the tests,
+# installs.  Plain GNU make in the Xen-tools manner; flags from pkg-config.
+
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+INITDIR     ?= $(SYSCONFDIR)/init.d
+DEFAULTDIR  ?= $(SYSCONFDIR)/default
+DESTDIR     ?=
+
+PKG_CONFIG  ?= pkg-config
+PKGS        := xencontrol xenstore xenstat libconfuse jansson
+PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes \
+               -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Werror
+CFLAGS      ?= -O2 -g
+ALL_CFLAGS   = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE \
+               -Ipolicy -Idaemon -Ihv-patch/include $(PKG_CFLAGS) -MMD -MP
+SAN_FLAGS   := -O1 -g -fsanitize=address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+VERSION     := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+B           := build
+POLICY_SRC  := policy/policy.c
+DAEMON_SRC  := $(filter-out daemon/coopctl.c daemon/coopvmmd.c, \
+                 $(wildcard daemon/*.c))
+COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
+COOPCTL_SRC := daemon/coopctl.c
+UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+
+obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
+
+.PHONY: all deps install uninstall clean check check-unit check-san \
+        check-conf check-fuzz check-xen bench demo
+
+all: $(B)/coopvmmd $(B)/coopctl
+
+$(B)/plain/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCOOPVMM_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DCOOPVMM_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(B)/coopvmmd: $(call obj,plain,$(COOPVMMD_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/coopctl: $(call obj,plain,$(COOPCTL_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# Unit tests link the code under test directly, plain and sanitized:
+# tests/unit/test_NAME.c with policy/ and the sources in TEST_SRC_NAME.
+TEST_SRC_policy :=
+.SECONDEXPANSION:
+$(B)/plain/test_%: $(B)/plain/tests/unit/test_%.o \
+                   $$(call obj,plain,$(POLICY_SRC) $$(TEST_SRC_$$*))
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(B)/san/test_%: $(B)/san/tests/unit/test_%.o \
+                 $$(call obj,san,$(POLICY_SRC) $$(TEST_SRC_$$*))
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+# The synthetic recording generator drives the real recording writer.
+$(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
+	$(CC) $(CFLAGS) -o $@ $^
+
+# ---------------------------------------------------------------- deps
+# Every Debian package the build and the tests need, on a fresh Debian 12.
+DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
+               libjansson-dev libcmocka-dev
+DEB_TEST    := valgrind mandoc util-linux procps
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    $(DEB_BUILD) $(DEB_TEST)
+
+# ---------------------------------------------------------------- tests
+check: all
+	tests/run-all $(CHECK_SUITES)
+
+CHECK_SUITES ?= unit san conf fuzz
+
+check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
+	tests/run-all unit
+
+check-san: $(addprefix $(B)/san/,$(UNIT_TESTS))
+	tests/run-all san
+
+check-conf: $(B)/coopvmmd
+	tests/run-all conf
+
+# Targets the suite runner builds on demand.
+unit-bins: $(addprefix $(B)/plain/,$(UNIT_TESTS))
+san-bins: $(addprefix $(B)/san/,$(UNIT_TESTS)) $(B)/san/coopvmmd
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/coopvmmd $(DESTDIR)$(SBINDIR)/coopvmmd
+	install -m 0755 $(B)/coopctl $(DESTDIR)$(BINDIR)/coopctl
+	install -d $(DESTDIR)$(SYSCONFDIR)
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf ]; then \
+	    install -m 0644 conf/coopvmm.conf \
+	        $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf.example; \
+	else \
+	    install -m 0644 conf/coopvmm.conf $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf; \
+	fi
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for p in man/*.5; do [ -e "$$p" ] && install -m 0644 "$$p" $(DESTDIR)$(MANDIR)/man5/ || true; done
+	for p in man/*.8; do [ -e "$$p" ] && install -m 0644 "$$p" $(DESTDIR)$(MANDIR)/man8/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/coopvmmd $(DESTDIR)$(BINDIR)/coopctl
+	rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf.example
+	cmp -s conf/coopvmm.conf $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf && \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf || true
+	for p in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${p#man/}; done
+	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${p#man/}; done
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

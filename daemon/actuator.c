@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * actuator.c - between the policy's targets and the scheduler: base
+ * values, manual changes, dry-run, pause and restore.
+ *
+ * The one rule: the administrator's base weight and cap are data.  They
+ * are recorded at first sight, kept in the state file, and put back on
+ * stop, pause, exclusion and after a crash.  A value that is neither the
+ * base nor what coopvmm set was set by the administrator: it becomes the
+ * new base.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "actuator.h"
+#include "log.h"
+#include "state.h"
+
+/* Base values into the samples; adopt manual changes as the new base. */
+int act_prepare(struct daemon *d)
+{
+    unsigned int i;
+
+    state_begin(d->state);
+    for ( i = 0; i < d->n; i++ )
+    {
+        struct policy_sample *s = &d->s[i];
+        struct state_ent *e;
+        bool created;
+
+        e = state_get(d->state, s->domid, s->uuid, s->weight, s->cap,
+                      &created);
+        if ( !e )
+            return -ENOMEM;
+        e->seen = true;
+        if ( !created && s->sched != POLICY_SCHED_OTHER )
+        {
+            if ( s->weight != e->base_w &&
+                 !(e->has_set_w && s->weight == e->set_w) )
+            {
+                log_notice("d%u %s: weight set to %u by hand (was %u): "
+                           "it is the new base", s->domid, s->name,
+                           s->weight, e->has_set_w ? e->set_w : e->base_w);
+                e->base_w = s->weight;
+                e->has_set_w = false;
+                state_dirty(d->state);
+            }
+            if ( s->cap != e->base_c &&
+                 !(e->has_set_c && s->cap == e->set_c) )
+            {
+                log_notice("d%u %s: cap set to %u by hand (was %u): "
+                           "it is the new base", s->domid, s->name, s->cap,
+                           e->has_set_c ? e->set_c : e->base_c);
+                e->base_c = s->cap;
+                e->has_set_c = false;
+                state_dirty(d->state);
+            }
+        }
+        else if ( created )
+            log_debug("d%u %s: base weight %u cap %u", s->domid, s->name,
+                      s->weight, s->cap);
+        s->base_weight = e->base_w;
+        s->base_cap = e->base_c;
+    }
+    state_sweep(d->state);
+    return 0;
+}
+
+/* Remember what we set; a value back at base needs no restoring. */
+static void note_set(struct daemon *d, const struct policy_sample *s,
+                     unsigned int mask, uint32_t w, uint32_t c)
+{
+    bool created;
+    struct state_ent *e = state_get(d->state, s->domid, s->uuid, s->weight,
+                                    s->cap, &created);
+
+    if ( !e )
+        return;
+    e->seen = true;
+    if ( mask & POLICY_SET_WEIGHT )
+    {
+        e->set_w = w;
+        e->has_set_w = w != e->base_w;
+    }
+    if ( mask & POLICY_SET_CAP )
+    {
+        e->set_c = c;
+        e->has_set_c = c != e->base_c;
+    }
+    state_dirty(d->state);
+}
+
+int act_apply(struct daemon *d, struct policy_sample *s, unsigned int mask,
+              uint32_t w, uint32_t c)
+{
+    int rc;
+
+    mask &= (w != s->weight ? POLICY_SET_WEIGHT : 0) |
+            (c != s->cap ? POLICY_SET_CAP : 0);
+    if ( !mask || s->sched == POLICY_SCHED_OTHER )
+        return 0;
+    if ( d->dry_run )
+    {
+        log_info("dry-run: d%u %s: would set%s%.0u%s%.0u", s->domid, s->name,
+                 mask & POLICY_SET_WEIGHT ? " weight " : "",
+                 mask & POLICY_SET_WEIGHT ? w : 0,
+                 mask & POLICY_SET_CAP ? " cap " : "",
+                 mask & POLICY_SET_CAP ? c : 0);
+        return 0;
+    }
+    rc = d->ops->set(d->be, s, mask, w, c);
+    if ( rc )
+    {
+        d->stats.failed_calls++;
+        errno = -rc;
+        log_err("d%u %s: cannot set weight %u cap %u", s->domid, s->name, w,
+                c);
+        return rc;
+    }
+    d->stats.sets++;
+    if ( d->rec )
+        record_set(d->rec, s->domid, mask, w, c);
+    note_set(d, s, mask, w, c);
+    if ( mask & POLICY_SET_WEIGHT )
+        s->weight = w;
+    if ( mask & POLICY_SET_CAP )
+        s->cap = c;
+    return 0;
+}
+
+/* Apply this poll's decisions (or base values while paused). */
+void act_decisions(struct daemon *d)
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->n; i++ )
+    {
+        struct policy_sample *s = &d->s[i];
+        struct policy_decision *dec = &d->d[i];
+
+        if ( dec->unmanaged == POLICY_EXCL_SCHED ||
+             dec->unmanaged == POLICY_EXCL_DYING )
+            continue;
+        if ( d->paused )
+            act_apply(d, s, POLICY_SET_WEIGHT | POLICY_SET_CAP,
+                      s->base_weight, s->base_cap);
+        else if ( dec->set )
+            act_apply(d, s, dec->set, dec->weight, dec->cap);
+    }
+    state_save(d->state);
+}
+
+/* Put every base value back (stop, pause). */
+void act_restore_all(struct daemon *d)
+{
+    unsigned int i, n = 0;
+
+    /* A dry run changed nothing, so it has nothing to put back. */
+    if ( d->dry_run )
+        return;
+    for ( i = 0; i < d->n; i++ )
+    {
+        struct policy_sample *s = &d->s[i];
+
+        if ( s->weight == s->base_weight && s->cap == s->base_cap )
+            continue;
+        if ( !act_apply(d, s, POLICY_SET_WEIGHT | POLICY_SET_CAP,
+                        s->base_weight, s->base_cap) )
+            n++;
+    }
+    state_save(d->state);
+    if ( n )
+        log_notice("restored the base weight and cap of %u domain%s", n,
+                   n == 1 ? "" : "s");
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * genrec.c - generate SYNTHETIC recordings for tests and benchmarks.
+ *
+ * It drives the real recording writer (daemon/record.c) with made-up
+ * loads, so the files are in exactly the format coopvmmd --record writes.
+ * The loads are deterministic.  Scenarios:
+ *
+ *   genrec demo FILE            a small host whose domains change phase
+ *   genrec scale N POLLS FILE   N domains, mixed steady loads
+ *   genrec churn EVENTS FILE    domains created and destroyed, domids reused
+ *   genrec step DWELL FILE      one domain idle -> heavy I/O -> idle, plus
+ *                               one hovering around the io threshold
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "record.h"
+
+#define SEC 1000000000ull
+
+struct load {
+    double cpu;                 /* fraction of each vCPU */
+    double pio, mmio, vbd, net; /* per second */
+};
+
+static void advance(struct policy_sample *s, const struct load *l,
+                    double dt)
+{
+    uint64_t pio = l->pio * dt, mmio = l->mmio * dt;
+
+    s->c.cpu_ns += (uint64_t)(l->cpu * s->vcpus * dt * 1e9);
+    s->c.pio_write += pio / 2;
+    s->c.pio_read += pio - pio / 2;
+    s->c.mmio_read += mmio;
+    s->c.ioreq_bytes += 2 * pio + 4 * mmio;
+    s->c.ioreq_none += pio;
+    s->c.ioreq_xen += mmio;
+    s->c.vbd_rd_req += (uint64_t)(l->vbd * dt);
+    s->c.vbd_rd_sect += (uint64_t)(l->vbd * dt * 8);
+    s->c.net_rx_pkts += (uint64_t)(l->net * dt);
+    s->c.net_rx_bytes += (uint64_t)(l->net * dt * 600);
+}
+
+static void dom(struct policy_sample *s, uint32_t domid, uint32_t gen,
+                const char *name, uint32_t vcpus)
+{
+    memset(s, 0, sizeof(*s));
+    s->domid = domid;
+    s->uuid[0] = 0xc0;
+    s->uuid[1] = domid >> 8;
+    s->uuid[2] = domid;
+    s->uuid[3] = gen;
+    s->uuid[4] = gen >> 8;
+    s->uuid[15] = 0x01;
+    snprintf(s->name, sizeof(s->name), "%s", name);
+    s->vcpus = vcpus;
+    s->pool_cpus = 2;
+    s->sched = POLICY_SCHED_CREDIT;
+    s->signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
+                 POLICY_HAS_NET;
+    s->stub_of = -1;
+    s->weight = 256;
+}
+
+static struct recorder *open_rec(const char *path)
+{
+    struct backend_info bi = { .signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ |
+                                          POLICY_HAS_VBD | POLICY_HAS_NET,
+                               .scheds = "credit" };
+    FILE *f = fopen(path, "w");     /* start afresh */
+
+    if ( !f )
+    {
+        perror(path);
+        exit(1);
+    }
+    fprintf(f, "# SYNTHETIC recording made by tests/tools/genrec; not "
+               "measured on a real host\n");
+    fclose(f);
+    return record_open(path, &bi);
+}
+
+/*
+ * demo: Domain-0; web (emulated I/O heavy), batch (CPU hog), idle, db (PV
+ * block heavy), and phase (idle, then I/O for 40 s, then idle).  The
+ * administrator raises idle's weight by hand at 30 s.
+ */
+static int gen_demo(const char *path)
+{
+    static const char *names[] = { "Domain-0", "web", "batch", "idle",
+                                   "db", "phase" };
+    struct policy_sample s[6];
+    struct recorder *r = open_rec(path);
+    unsigned int t, i;
+
+    for ( i = 0; i < 6; i++ )
+        dom(&s[i], i, 1, names[i], i == 2 ? 2 : 1);
+    s[2].cap = 0;
+    s[4].weight = 512;
+    for ( t = 0; t <= 90; t++ )
+    {
+        struct load l[6] = {
+            { .cpu = 0.05, .net = 10 },
+            { .cpu = 0.30, .pio = 3000, .mmio = 500, .net = 800 },
+            { .cpu = 0.98, .pio = 5 },
+            { .cpu = 0.01 },
+            { .cpu = 0.20, .vbd = 900 },
+            { .cpu = 0.02 },
+        };
+
+        if ( t >= 20 && t < 60 )
+            l[5] = (struct load){ .cpu = 0.25, .pio = 4000 };
+        if ( t == 30 )
+            s[3].weight = 300;          /* the administrator's change */
+        if ( t )
+            for ( i = 0; i < 6; i++ )
+                advance(&s[i], &l[i], 1.0);
+        if ( record_poll(r, t * SEC, s, 6) )
+            return 1;
+    }
+    record_close(r);
+    return 0;
+}
+
+static int gen_scale(unsigned int n, unsigned int polls, const char *path)
+{
+    struct policy_sample *s = calloc(n, sizeof(*s));
+    struct recorder *r = open_rec(path);
+    unsigned int t, i;
+    char name[32];
+
+    if ( !s || !r )
+        return 1;
+    for ( i = 0; i < n; i++ )
+    {
+        snprintf(name, sizeof(name), "vm%u", i + 1);
+        dom(&s[i], i + 1, 1, name, 1 + i % 4);
+    }
+    for ( t = 0; t < polls; t++ )
+    {
+        for ( i = 0; t && i < n; i++ )
+        {
+            struct load l = { .cpu = (i % 7) / 7.0,
+                              .pio = (i % 3 == 0) ? 2000 + i : 10,
+                              .vbd = (i % 5 == 0) ? 300 : 0,
+                              .net = (i % 11 == 0) ? 3000 : 5 };
+
+            advance(&s[i], &l, 1.0);
+        }
+        if ( record_poll(r, t * SEC, s, n) )
+            return 1;
+    }
+    record_close(r);
+    free(s);
+    return 0;
+}
+
+/* Up to 64 domains alive; each event destroys one and creates another. */
+static int gen_churn(unsigned int events, const char *path)
+{
+    struct policy_sample s[64];
+    struct recorder *r = open_rec(path);
+    unsigned int e, i, n = 64, gen = 1;
+    uint32_t next_id = 1;
+    char name[32];
+
+    for ( i = 0; i < n; i++ )
+    {
+        snprintf(name, sizeof(name), "churn%u", next_id);
+        dom(&s[i], next_id, gen, name, 1);
+        next_id++;
+    }
+    for ( e = 0; e <= events; e++ )
+    {
+        struct load l = { .cpu = 0.5, .pio = 1500 };
+
+        for ( i = 0; e && i < n; i++ )
+            advance(&s[i], &l, 0.1);
+        if ( e )
+        {
+            /* Replace one domain; every 8th event reuses its domid. */
+            i = e % n;
+            gen++;
+            if ( e % 8 )
+                next_id = next_id % 30000 + 1;
+            snprintf(name, sizeof(name), "churn%u-%u", next_id, gen);
+            dom(&s[i], e % 8 ? next_id : s[i].domid, gen, name, 1);
+        }
+        if ( record_poll(r, e * SEC / 10, s, n) )
+            return 1;
+    }
+    record_close(r);
+    return 0;
+}
+
+/* "step": d1 idle 10 s, heavy I/O 20 s, idle 20 s; d2 hovers at 1000/s. */
+static int gen_step(const char *path)
+{
+    struct policy_sample s[2];
+    struct recorder *r = open_rec(path);
+    unsigned int t;
+
+    dom(&s[0], 1, 1, "step", 1);
+    dom(&s[1], 2, 1, "hover", 1);
+    for ( t = 0; t <= 50; t++ )
+    {
+        struct load l0 = { .cpu = 0.01 };
+        struct load l1 = { .cpu = 0.1, .pio = t % 2 ? 1100 : 900 };
+
+        if ( t > 10 && t <= 30 )
+            l0 = (struct load){ .cpu = 0.3, .pio = 5000 };
+        if ( t )
+        {
+            advance(&s[0], &l0, 1.0);
+            advance(&s[1], &l1, 1.0);
+        }
+        if ( record_poll(r, t * SEC, s, 2) )
+            return 1;
+    }
+    record_close(r);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    log_init(true, 3);
+    if ( argc == 3 && !strcmp(argv[1], "demo") )
+        return gen_demo(argv[2]);
+    if ( argc == 5 && !strcmp(argv[1], "scale") )
+        return gen_scale(atoi(argv[2]), atoi(argv[3]), argv[4]);
+    if ( argc == 4 && !strcmp(argv[1], "churn") )
+        return gen_churn(atoi(argv[2]), argv[3]);
+    if ( argc == 3 && !strcmp(argv[1], "step") )
+        return gen_step(argv[2]);
+    fprintf(stderr, "usage: genrec demo FILE | scale N POLLS FILE | "
+                    "churn EVENTS FILE | step FILE\n");
+    return 1;
+}
