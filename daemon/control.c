@@ -1,0 +1,1097 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * control.c - coopvmmd's control socket: connections (this half) and the
+ * request dispatcher (the second half, from "Requests" on).
+ *
+ * Runs inside the poll() loop and must never block it or let a client
+ * hold it: every socket is non-blocking, a client gets one reply buffered
+ * at a time (it must read it before its next request is looked at), a
+ * request is bounded, clients are bounded in number and dropped when
+ * idle.  Requests and replies are parsed and built with jansson only.
+ * State is changed only through the daemon_* calls of daemon.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "metrics.h"
+
+#define IN_CHUNK        4096
+#define ACCEPT_BURST    32
+#define TRACE_BATCH     256
+#define TRACE_MAX_REPLY 4096    /* records per iotrace reply */
+
+struct client {
+    int fd;
+    uid_t uid;
+    pid_t pid;
+    bool may_read, may_write;
+    char *in;                   /* request bytes not yet handled */
+    size_t inlen, insize;
+    char *out;                  /* the reply being written */
+    size_t outlen, outoff;
+    bool closing;               /* close once `out` is written */
+    bool eof;
+    uint64_t deadline_ns;
+    bool tracing;
+    uint32_t trace_domid;
+};
+
+struct control {
+    int fd;
+    char *path;
+    gid_t gid;
+    struct client *cl[CONTROL_MAX_CLIENTS];
+    unsigned int ncl;
+    int map[CONTROL_MAX_POLLFDS];   /* pollfd index -> slot, -1: listener */
+    unsigned int nmap;
+    struct daemon *d;               /* last seen, for control_close() */
+};
+
+/* What a command handler sees. */
+struct ctx {
+    struct daemon *d;
+    struct control *c;          /* NULL in control_handle_request() */
+    struct client *cl;          /* likewise */
+};
+
+static char *dispatch(struct ctx *x, const char *line, size_t len,
+                      bool may_read, bool may_write, bool *close_after);
+
+/* ------------------------------------------------------------ socket */
+
+static int mkdir_p(const char *dir)
+{
+    char buf[PATH_MAX], *p;
+    bool last;
+
+    if ( strlen(dir) >= sizeof(buf) )
+        return -ENAMETOOLONG;
+    strcpy(buf, dir);
+    for ( p = buf + 1; ; p++ )
+    {
+        if ( *p != '/' && *p != '\0' )
+            continue;
+        last = *p == '\0';
+        *p = '\0';
+        if ( mkdir(buf, 0755) < 0 && errno != EEXIST )
+            return -errno;
+        if ( last )
+            break;
+        *p = '/';
+    }
+    return 0;
+}
+
+/* Is something listening on `path`?  Removes it if it is a dead socket. */
+static int clear_stale(const struct sockaddr_un *sun)
+{
+    struct stat st;
+    int fd, rc;
+
+    if ( lstat(sun->sun_path, &st) < 0 )
+        return errno == ENOENT ? 0 : -errno;
+    if ( !S_ISSOCK(st.st_mode) )
+    {
+        log_warnx("control socket %s: exists and is not a socket",
+                  sun->sun_path);
+        return -EEXIST;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if ( fd < 0 )
+        return -errno;
+    rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+    close(fd);
+    if ( rc == 0 )
+    {
+        log_warnx("control socket %s: another daemon answers on it",
+                  sun->sun_path);
+        return -EADDRINUSE;
+    }
+    if ( errno != ECONNREFUSED )
+    {
+        rc = -errno;
+        log_warn("control socket %s: cannot tell if it is stale",
+                 sun->sun_path);
+        return rc;
+    }
+    if ( unlink(sun->sun_path) < 0 && errno != ENOENT )
+        return -errno;
+    log_info("control socket %s: removed a stale socket", sun->sun_path);
+    return 0;
+}
+
+static int lookup_group(const char *group, gid_t *gid)
+{
+    struct group *gr;
+
+    *gid = 0;
+    if ( !group || !*group )
+        return 0;
+    errno = 0;
+    gr = getgrnam(group);
+    if ( !gr )
+    {
+        log_warnx("control socket: group '%s' not found", group);
+        return errno ? -errno : -ENOENT;
+    }
+    *gid = gr->gr_gid;
+    return 0;
+}
+
+int control_open(struct control **out, const char *path, const char *group)
+{
+    struct control *c;
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    char dir[PATH_MAX], *slash;
+    mode_t old;
+    int rc, i;
+
+    *out = NULL;
+    if ( !path || !*path )
+        path = CONTROL_DEFAULT_PATH;
+    if ( strlen(path) >= sizeof(sun.sun_path) )
+    {
+        log_warnx("control socket %s: path too long", path);
+        return -ENAMETOOLONG;
+    }
+    strcpy(sun.sun_path, path);
+    c = calloc(1, sizeof(*c));
+    if ( !c || !(c->path = strdup(path)) )
+    {
+        free(c);
+        return -ENOMEM;
+    }
+    c->fd = -1;
+    for ( i = 0; i < CONTROL_MAX_POLLFDS; i++ )
+        c->map[i] = -1;
+    rc = lookup_group(group, &c->gid);
+    if ( rc )
+        goto fail;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    if ( slash && slash != dir )
+    {
+        *slash = '\0';
+        rc = mkdir_p(dir);
+        if ( rc )
+        {
+            log_warnx("control socket: cannot create %s: %s", dir,
+                      strerror(-rc));
+            goto fail;
+        }
+    }
+    rc = clear_stale(&sun);
+    if ( rc )
+        goto fail;
+
+    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if ( c->fd < 0 )
+    {
+        rc = -errno;
+        log_warn("control socket: socket");
+        goto fail;
+    }
+    old = umask(0177);
+    rc = bind(c->fd, (struct sockaddr *)&sun, sizeof(sun));
+    umask(old);
+    if ( rc < 0 )
+    {
+        rc = -errno;
+        log_warn("control socket %s: bind", path);
+        goto fail;
+    }
+    if ( (group && *group && chown(path, 0, c->gid) < 0) ||
+         chmod(path, 0660) < 0 || listen(c->fd, 64) < 0 )
+    {
+        rc = -errno;
+        log_warn("control socket %s", path);
+        unlink(path);
+        goto fail;
+    }
+    log_info("control socket %s: listening (mode 0660, group %s)", path,
+             group && *group ? group : "root");
+    *out = c;
+    return 0;
+
+ fail:
+    if ( c->fd >= 0 )
+        close(c->fd);
+    free(c->path);
+    free(c);
+    return rc;
+}
+
+/* ----------------------------------------------------------- clients */
+
+static void trace_off(struct control *c, struct client *cl)
+{
+    struct daemon *d = c->d;
+
+    if ( !cl->tracing )
+        return;
+    cl->tracing = false;
+    if ( d && d->ops && d->ops->trace && d->be )
+    {
+        int rc = d->ops->trace(d->be, cl->trace_domid, TRACE_OFF, NULL, 0,
+                               NULL);
+        if ( rc < 0 )
+            log_warnx("iotrace: cannot switch off the trace of domain %"
+                      PRIu32 ": %s", cl->trace_domid, strerror(-rc));
+    }
+    log_info("iotrace: domain %" PRIu32 " no longer traced",
+             cl->trace_domid);
+}
+
+static void drop(struct control *c, unsigned int slot, const char *why)
+{
+    struct client *cl = c->cl[slot];
+
+    log_debug("control: client fd %d (uid %u pid %d) closed: %s", cl->fd,
+              (unsigned int)cl->uid, (int)cl->pid, why);
+    trace_off(c, cl);
+    close(cl->fd);
+    free(cl->in);
+    free(cl->out);
+    free(cl);
+    c->cl[slot] = NULL;
+    c->ncl--;
+}
+
+static bool in_group(int fd, gid_t gid, gid_t pgid)
+{
+    gid_t groups[256];
+    socklen_t len = sizeof(groups);
+    unsigned int i;
+
+    if ( pgid == gid )
+        return true;
+    /* Supplementary groups as they were at connect(); too many: no. */
+    if ( getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0 )
+        return false;
+    for ( i = 0; i < len / sizeof(gid_t); i++ )
+        if ( groups[i] == gid )
+            return true;
+    return false;
+}
+
+static void queue_text(struct client *cl, char *text)
+{
+    size_t n = strlen(text);
+
+    /* The reply and its newline; `text` is ours now. */
+    free(cl->out);
+    cl->out = realloc(text, n + 2);
+    if ( !cl->out )
+    {
+        free(text);
+        cl->closing = true;
+        cl->outlen = cl->outoff = 0;
+        return;
+    }
+    cl->out[n] = '\n';
+    cl->out[n + 1] = '\0';
+    cl->outlen = n + 1;
+    cl->outoff = 0;
+}
+
+/* A short error reply for the socket layer itself, then close. */
+static void queue_error(struct client *cl, const char *msg)
+{
+    json_t *r = json_pack("{s:i, s:b, s:s}", "version",
+                          CONTROL_PROTO_VERSION, "ok", 0, "error", msg);
+    char *t = r ? json_dumps(r, JSON_COMPACT) : NULL;
+
+    json_decref(r);
+    cl->closing = true;
+    if ( t )
+        queue_text(cl, t);
+}
+
+/* Returns false when there is nothing more to accept now. */
+static bool accept_one(struct control *c, uint64_t now_ns)
+{
+    struct ucred cr;
+    socklen_t len = sizeof(cr);
+    struct client *cl;
+    unsigned int slot;
+    int fd;
+
+    fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if ( fd < 0 )
+        return false;
+    if ( getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
+         c->ncl >= CONTROL_MAX_CLIENTS || !(cl = calloc(1, sizeof(*cl))) )
+    {
+        static const char busy[] = "{\"version\":1,\"ok\":false,"
+            "\"error\":\"too many clients, try again later\"}\n";
+
+        if ( c->ncl >= CONTROL_MAX_CLIENTS )
+            (void)!send(fd, busy, sizeof(busy) - 1,
+                        MSG_DONTWAIT | MSG_NOSIGNAL);
+        log_debug("control: connection refused (%u clients)", c->ncl);
+        close(fd);
+        return true;
+    }
+    cl->fd = fd;
+    cl->uid = cr.uid;
+    cl->pid = cr.pid;
+    cl->may_write = cr.uid == 0;
+    cl->may_read = cr.uid == 0 || in_group(fd, c->gid, cr.gid);
+    cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
+    for ( slot = 0; c->cl[slot]; slot++ )
+        ;
+    c->cl[slot] = cl;
+    c->ncl++;
+    log_debug("control: client fd %d uid %u pid %d (%s)", fd,
+              (unsigned int)cr.uid, (int)cr.pid,
+              cl->may_write ? "read-write" : cl->may_read ? "read-only" :
+              "no access");
+    return true;
+}
+
+/* Handle the next complete request line, if the client may send one. */
+static void serve(struct control *c, struct client *cl, struct daemon *d)
+{
+    struct ctx x = { .d = d, .c = c, .cl = cl };
+    bool close_after = false;
+    char *nl, *reply;
+    size_t len;
+
+    if ( cl->closing || cl->outlen )
+        return;
+    nl = cl->inlen ? memchr(cl->in, '\n', cl->inlen) : NULL;
+    if ( !nl )
+    {
+        if ( cl->inlen >= CONTROL_REQ_MAX )
+            queue_error(cl, "request too long (limit 65536 bytes)");
+        else if ( cl->eof && cl->inlen )
+            queue_error(cl, "truncated request (no newline at the end)");
+        else if ( cl->eof )
+            cl->closing = true;
+        return;
+    }
+    len = (size_t)(nl - cl->in);
+    reply = dispatch(&x, cl->in, len, cl->may_read, cl->may_write,
+                     &close_after);
+    cl->inlen -= len + 1;
+    memmove(cl->in, nl + 1, cl->inlen);
+    if ( !reply )
+    {
+        queue_error(cl, "out of memory");
+        return;
+    }
+    if ( strlen(reply) > CONTROL_REPLY_MAX )
+    {
+        free(reply);
+        queue_error(cl, "reply too large");
+        return;
+    }
+    queue_text(cl, reply);
+    if ( close_after )
+        cl->closing = true;
+}
+
+/* Returns false if the client is gone. */
+static bool do_read(struct client *cl, uint64_t now_ns)
+{
+    ssize_t n;
+    size_t want;
+    char *p;
+
+    if ( cl->insize - cl->inlen < IN_CHUNK && cl->insize < CONTROL_REQ_MAX )
+    {
+        want = cl->insize ? cl->insize * 2 : IN_CHUNK;
+        if ( want > CONTROL_REQ_MAX )
+            want = CONTROL_REQ_MAX;
+        p = realloc(cl->in, want);
+        if ( !p )
+            return false;
+        cl->in = p;
+        cl->insize = want;
+    }
+    if ( cl->inlen >= cl->insize )
+        return true;                /* full: serve() answers "too long" */
+    n = recv(cl->fd, cl->in + cl->inlen, cl->insize - cl->inlen,
+             MSG_DONTWAIT);
+    if ( n < 0 )
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    if ( n == 0 )
+        cl->eof = true;
+    cl->inlen += (size_t)n;
+    cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
+    return true;
+}
+
+static bool do_write(struct client *cl, uint64_t now_ns)
+{
+    ssize_t n;
+
+    while ( cl->outoff < cl->outlen )
+    {
+        n = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
+                 MSG_DONTWAIT | MSG_NOSIGNAL);
+        if ( n < 0 )
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        cl->outoff += (size_t)n;
+        cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
+    }
+    free(cl->out);
+    cl->out = NULL;
+    cl->outlen = cl->outoff = 0;
+    return true;
+}
+
+unsigned int control_pollfds(struct control *c, struct pollfd *pfd,
+                             unsigned int max)
+{
+    unsigned int i, k = 0;
+    struct client *cl;
+
+    c->nmap = 0;
+    if ( !max )
+        return 0;
+    pfd[k].fd = c->fd;
+    pfd[k].events = POLLIN;
+    pfd[k].revents = 0;
+    c->map[k++] = -1;
+    for ( i = 0; i < CONTROL_MAX_CLIENTS && k < max; i++ )
+    {
+        cl = c->cl[i];
+        if ( !cl )
+            continue;
+        pfd[k].fd = cl->fd;
+        pfd[k].events = cl->outlen ? POLLOUT :
+                        (cl->closing || cl->eof) ? 0 : POLLIN;
+        pfd[k].revents = 0;
+        c->map[k++] = (int)i;
+    }
+    c->nmap = k;
+    return k;
+}
+
+static void client_event(struct control *c, unsigned int slot, short rev,
+                         struct daemon *d, uint64_t now_ns)
+{
+    struct client *cl = c->cl[slot];
+
+    if ( (rev & POLLIN) && !do_read(cl, now_ns) )
+    {
+        drop(c, slot, "read error");
+        return;
+    }
+    serve(c, cl, d);
+    /* Try at once: most replies fit in the socket buffer. */
+    if ( cl->outlen && !do_write(cl, now_ns) )
+    {
+        drop(c, slot, "write error");
+        return;
+    }
+    serve(c, cl, d);                /* a pipelined next request */
+    if ( cl->outlen && !do_write(cl, now_ns) )
+    {
+        drop(c, slot, "write error");
+        return;
+    }
+    if ( cl->closing && !cl->outlen )
+        drop(c, slot, "done");
+    else if ( (rev & (POLLERR | POLLHUP | POLLNVAL)) && !(rev & POLLIN) )
+        drop(c, slot, "hung up");
+}
+
+void control_events(struct control *c, const struct pollfd *pfd,
+                    unsigned int n, struct daemon *d, uint64_t now_ns)
+{
+    unsigned int i, k;
+    int slot;
+
+    c->d = d;
+    for ( i = 0; i < n && i < c->nmap; i++ )
+    {
+        if ( !pfd[i].revents )
+            continue;
+        slot = c->map[i];
+        if ( slot < 0 )
+        {
+            if ( pfd[i].fd != c->fd )
+                continue;
+            for ( k = 0; k < ACCEPT_BURST && accept_one(c, now_ns); k++ )
+                ;
+            continue;
+        }
+        if ( !c->cl[slot] || c->cl[slot]->fd != pfd[i].fd )
+            continue;               /* closed since control_pollfds() */
+        client_event(c, (unsigned int)slot, pfd[i].revents, d, now_ns);
+    }
+    c->nmap = 0;
+
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( c->cl[i] && now_ns >= c->cl[i]->deadline_ns )
+            drop(c, i, "idle timeout");
+}
+
+int control_timeout_ms(const struct control *c, uint64_t now_ns)
+{
+    uint64_t next = UINT64_MAX;
+    unsigned int i;
+
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( c->cl[i] && c->cl[i]->deadline_ns < next )
+            next = c->cl[i]->deadline_ns;
+    if ( next == UINT64_MAX )
+        return -1;
+    if ( next <= now_ns )
+        return 0;
+    return (int)((next - now_ns + 999999) / 1000000);
+}
+
+unsigned int control_nclients(const struct control *c)
+{
+    return c->ncl;
+}
+
+void control_close(struct control *c)
+{
+    unsigned int i;
+
+    if ( !c )
+        return;
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( c->cl[i] )
+            drop(c, i, "daemon exits");
+    if ( c->fd >= 0 )
+        close(c->fd);
+    unlink(c->path);
+    free(c->path);
+    free(c);
+}
+
+/* ---------------------------------------------------------- Requests */
+
+/* Replies with "ok": false and a message; handlers return -1 through it. */
+static int fail(json_t *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail(json_t *rep, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    json_object_set_new(rep, "error", json_string(msg));
+    return -1;
+}
+
+/* A real, or null when not finite (JSON has no NaN). */
+static json_t *jreal(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jtext(const char *s, size_t max)
+{
+    char clean[POLICY_NAME_MAX * 4];
+
+    metrics_clean_text(clean, sizeof(clean), s, max);
+    return json_string(clean);
+}
+
+static const char *class_name(const struct daemon *d, int cls)
+{
+    return policy_class_name(d->conf ? &d->conf->policy : NULL, cls);
+}
+
+static const char *sched_name(enum policy_sched s)
+{
+    switch ( s )
+    {
+    case POLICY_SCHED_CREDIT: return "credit";
+    case POLICY_SCHED_CREDIT2: return "credit2";
+    default: return "other";
+    }
+}
+
+static const char *unmanaged_name(enum policy_unmanaged u)
+{
+    switch ( u )
+    {
+    case POLICY_MANAGED: return NULL;
+    case POLICY_EXCL_DOM0: return "dom0";
+    case POLICY_EXCL_OVERRIDE: return "override";
+    case POLICY_EXCL_SCHED: return "scheduler";
+    case POLICY_EXCL_DYING: return "dying";
+    }
+    return "unknown";
+}
+
+static json_t *signal_list(uint32_t sig)
+{
+    json_t *a = json_array();
+
+    if ( sig & POLICY_HAS_CPU )
+        json_array_append_new(a, json_string("cpu"));
+    if ( sig & POLICY_HAS_IOREQ )
+        json_array_append_new(a, json_string("ioreq"));
+    if ( sig & POLICY_HAS_VBD )
+        json_array_append_new(a, json_string("vbd"));
+    if ( sig & POLICY_HAS_NET )
+        json_array_append_new(a, json_string("net"));
+    return a;
+}
+
+/* A smoothed rate, or null if not known (first poll, missing signal). */
+static json_t *rate(const struct policy_sample *s,
+                    const struct policy_decision *dc, uint32_t sig,
+                    enum policy_metric m)
+{
+    if ( !dc->rates_valid || !(s->signals & sig) )
+        return json_null();
+    return jreal(dc->metric[m]);
+}
+
+static json_t *domain_json(const struct daemon *d, unsigned int i)
+{
+    const struct policy_sample *s = &d->s[i];
+    const struct policy_decision *dc = &d->d[i];
+    const char *um = unmanaged_name(dc->unmanaged);
+    json_t *o = json_object();
+    json_t *share = json_null();
+    char uuid[37];
+    double age = 0;
+
+    snprintf(uuid, sizeof(uuid), "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x-%02x%02x%02x%02x%02x%02x", s->uuid[0], s->uuid[1],
+             s->uuid[2], s->uuid[3], s->uuid[4], s->uuid[5], s->uuid[6],
+             s->uuid[7], s->uuid[8], s->uuid[9], s->uuid[10], s->uuid[11],
+             s->uuid[12], s->uuid[13], s->uuid[14], s->uuid[15]);
+    /* since_ns and last_poll_ns are both sample time (recorded on replay). */
+    if ( d->stats.last_poll_ns >= dc->since_ns && dc->since_ns )
+        age = (double)(d->stats.last_poll_ns - dc->since_ns) / 1e9;
+    if ( dc->rates_valid && (s->signals & POLICY_HAS_IOREQ) &&
+         dc->metric[M_IOREQ] > 0 )
+    {
+        json_decref(share);
+        share = jreal(dc->metric[M_IOREQ_DM] / dc->metric[M_IOREQ]);
+    }
+    json_object_set_new(o, "domid", json_integer(s->domid));
+    json_object_set_new(o, "name", jtext(s->name, sizeof(s->name)));
+    json_object_set_new(o, "uuid", json_string(uuid));
+    json_object_set_new(o, "pool", json_integer(s->pool));
+    json_object_set_new(o, "sched", json_string(sched_name(s->sched)));
+    json_object_set_new(o, "vcpus", json_integer(s->vcpus));
+    json_object_set_new(o, "managed", json_boolean(!um));
+    json_object_set_new(o, "unmanaged", um ? json_string(um) : json_null());
+    json_object_set_new(o, "class", json_string(class_name(d, dc->cls)));
+    json_object_set_new(o, "class_age_s", jreal(age));
+    json_object_set_new(o, "pinned", json_boolean(dc->pinned));
+    json_object_set_new(o, "reason",
+                        jtext(dc->reason, sizeof(dc->reason)));
+    json_object_set_new(o, "signals", signal_list(s->signals));
+    json_object_set_new(o, "ioreq_per_s",
+                        rate(s, dc, POLICY_HAS_IOREQ, M_IOREQ));
+    json_object_set_new(o, "ioreq_dm_share", share);
+    json_object_set_new(o, "vbd_iops",
+                        rate(s, dc, POLICY_HAS_VBD, M_VBD_IOPS));
+    json_object_set_new(o, "net_pkts_per_s",
+                        rate(s, dc, POLICY_HAS_NET, M_NET_PKTS));
+    json_object_set_new(o, "cpu_pct", rate(s, dc, POLICY_HAS_CPU, M_CPU));
+    json_object_set_new(o, "weight", json_integer(s->weight));
+    json_object_set_new(o, "base_weight", json_integer(s->base_weight));
+    json_object_set_new(o, "target_weight", json_integer(dc->weight));
+    json_object_set_new(o, "cap", json_integer(s->cap));
+    json_object_set_new(o, "base_cap", json_integer(s->base_cap));
+    json_object_set_new(o, "target_cap", json_integer(dc->cap));
+    return o;
+}
+
+static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
+{
+    const struct daemon *d = x->d;
+    json_t *dm = json_object(), *doms = json_array();
+    unsigned int i, managed = 0;
+
+    (void)req;
+    for ( i = 0; i < d->n; i++ )
+    {
+        managed += d->d[i].unmanaged == POLICY_MANAGED;
+        json_array_append_new(doms, domain_json(d, i));
+    }
+    json_object_set_new(dm, "version", json_string(daemon_version));
+    json_object_set_new(dm, "backend", json_string(d->ops && d->ops->name ?
+                                                   d->ops->name : "none"));
+    json_object_set_new(dm, "schedulers",
+                        jtext(d->info.scheds, sizeof(d->info.scheds)));
+    json_object_set_new(dm, "detail",
+                        jtext(d->info.detail, sizeof(d->info.detail)));
+    json_object_set_new(dm, "policy", d->conf && d->conf->name ?
+                        jtext(d->conf->name, POLICY_NAME_MAX * 4) :
+                        json_null());
+    json_object_set_new(dm, "interval_ms", json_integer(d->conf ?
+                        (json_int_t)(d->conf->interval_ns / 1000000) : 0));
+    json_object_set_new(dm, "dry_run", json_boolean(d->dry_run));
+    json_object_set_new(dm, "paused", json_boolean(d->paused));
+    json_object_set_new(dm, "signals", signal_list(d->info.signals));
+    json_object_set_new(dm, "domains", json_integer(d->n));
+    json_object_set_new(dm, "managed", json_integer(managed));
+    json_object_set_new(dm, "polls", json_integer((json_int_t)d->stats.polls));
+    json_object_set_new(dm, "decisions",
+                        json_integer((json_int_t)d->stats.decisions));
+    json_object_set_new(dm, "scheduler_changes",
+                        json_integer((json_int_t)d->stats.sets));
+    json_object_set_new(dm, "failed_calls",
+                        json_integer((json_int_t)d->stats.failed_calls));
+    json_object_set_new(dm, "poll_duration_s",
+                        jreal(d->stats.last_poll_dur_ns / 1e9));
+    json_object_set_new(rep, "daemon", dm);
+    json_object_set_new(rep, "domains", doms);
+    return 0;
+}
+
+static int cmd_metrics(struct ctx *x, json_t *req, json_t *rep)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int rc;
+
+    (void)req;
+    if ( !f )
+        return fail(rep, "metrics: %s", strerror(errno));
+    rc = metrics_format(x->d, f);
+    fclose(f);
+    if ( rc )
+    {
+        free(text);
+        return fail(rep, "metrics: %s", strerror(-rc));
+    }
+    json_object_set_new(rep, "text", json_stringn(text, len));
+    free(text);
+    return 0;
+}
+
+static json_t *split_lines(const char *text)
+{
+    json_t *a = json_array();
+    const char *p = text, *nl;
+
+    while ( p && *p )
+    {
+        nl = strchr(p, '\n');
+        if ( nl != p )
+            json_array_append_new(a, json_stringn(p, nl ? (size_t)(nl - p) :
+                                                  strlen(p)));
+        p = nl ? nl + 1 : NULL;
+    }
+    return a;
+}
+
+static int cmd_reload(struct ctx *x, json_t *req, json_t *rep)
+{
+    char *errors = NULL;
+    int rc;
+
+    (void)req;
+    rc = daemon_reload(x->d, &errors);
+    if ( errors )
+    {
+        json_object_set_new(rep, "errors", split_lines(errors));
+        free(errors);
+    }
+    if ( rc < 0 )
+        return fail(rep, "reload failed (%s); the old configuration stays "
+                    "in force", strerror(-rc));
+    json_object_set_new(rep, "message",
+                        json_string("configuration reloaded"));
+    return 0;
+}
+
+static int cmd_pause(struct ctx *x, json_t *req, json_t *rep)
+{
+    int rc = daemon_pause(x->d);
+
+    (void)req;
+    if ( rc < 0 )
+        return fail(rep, "pause failed: %s", strerror(-rc));
+    json_object_set_new(rep, "message", json_string(
+        "paused: base values restored, observing only"));
+    return 0;
+}
+
+static int cmd_resume(struct ctx *x, json_t *req, json_t *rep)
+{
+    int rc = daemon_resume(x->d);
+
+    (void)req;
+    if ( rc < 0 )
+        return fail(rep, "resume failed: %s", strerror(-rc));
+    json_object_set_new(rep, "message", json_string("resumed"));
+    return 0;
+}
+
+static int pin_common(struct ctx *x, json_t *req, json_t *rep, bool pin)
+{
+    const char *dom = json_string_value(json_object_get(req, "domain"));
+    const char *cls = json_string_value(json_object_get(req, "class"));
+    char err[256] = "";
+    int rc;
+
+    if ( !dom || !*dom || strlen(dom) >= POLICY_NAME_MAX )
+        return fail(rep, "%s: \"domain\" must be a domain name or domid",
+                    pin ? "pin" : "unpin");
+    if ( pin && (!cls || !*cls || strlen(cls) >= POLICY_CLASS_MAX) )
+        return fail(rep, "pin: \"class\" must be a class name");
+    rc = daemon_pin(x->d, dom, pin ? cls : NULL, err, sizeof(err));
+    if ( rc < 0 )
+        return fail(rep, "%s", *err ? err : strerror(-rc));
+    snprintf(err, sizeof(err), pin ? "pinned %s to class %s" :
+             "unpinned %s", dom, cls);
+    json_object_set_new(rep, "message", json_string(err));
+    return 0;
+}
+
+static int cmd_pin(struct ctx *x, json_t *req, json_t *rep)
+{
+    return pin_common(x, req, rep, true);
+}
+
+static int cmd_unpin(struct ctx *x, json_t *req, json_t *rep)
+{
+    return pin_common(x, req, rep, false);
+}
+
+/* ----------------------------------------------------------- iotrace */
+
+static json_t *trace_json(const struct backend_trace_rec *r)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I, "
+                     "s:s}",
+                     "ts_ns", (json_int_t)r->ts_ns,
+                     "vcpu", (json_int_t)r->vcpu,
+                     "kind", r->mmio ? "mmio" : "pio",
+                     "dir", r->write ? "write" : "read",
+                     "addr", (json_int_t)r->addr,
+                     "size", (json_int_t)r->size,
+                     "count", (json_int_t)r->count,
+                     "data", (json_int_t)r->data,
+                     "data_is_ptr", r->data_is_ptr,
+                     "rip", (json_int_t)r->rip,
+                     "handler", r->handler ? r->handler : "unknown");
+}
+
+static int trace_drain(struct ctx *x, json_t *rep)
+{
+    struct daemon *d = x->d;
+    struct backend_trace_rec rec[TRACE_BATCH];
+    json_t *a = json_array();
+    uint64_t over, overruns = 0;
+    size_t total = 0;
+    int rc, i;
+
+    json_object_set_new(rep, "records", a);
+    do
+    {
+        over = 0;
+        rc = d->ops->trace(d->be, x->cl->trace_domid, TRACE_READ, rec,
+                           TRACE_BATCH, &over);
+        if ( rc < 0 )
+            return fail(rep, "iotrace: reading the trace of domain %" PRIu32
+                        " failed: %s", x->cl->trace_domid, strerror(-rc));
+        overruns += over;
+        for ( i = 0; i < rc && i < TRACE_BATCH; i++ )
+            json_array_append_new(a, trace_json(&rec[i]));
+        total += (size_t)rc;
+    } while ( rc == TRACE_BATCH && total < TRACE_MAX_REPLY );
+    json_object_set_new(rep, "overruns", json_integer((json_int_t)overruns));
+    json_object_set_new(rep, "domid", json_integer(x->cl->trace_domid));
+    return 0;
+}
+
+static int cmd_iotrace(struct ctx *x, json_t *req, json_t *rep)
+{
+    struct daemon *d = x->d;
+    const char *dom = json_string_value(json_object_get(req, "domain"));
+    const struct policy_sample *s;
+    unsigned int i;
+    int idx, rc;
+
+    if ( !x->cl )
+        return fail(rep, "iotrace: only over a control connection");
+    if ( x->cl->tracing )
+        return trace_drain(x, rep);
+    if ( !dom || !*dom || strlen(dom) >= POLICY_NAME_MAX )
+        return fail(rep, "iotrace: \"domain\" must be a domain name or "
+                    "domid");
+    if ( !d->ops || !d->ops->trace || !d->be )
+        return fail(rep, "iotrace: the %s backend has no trace support",
+                    d->ops && d->ops->name ? d->ops->name : "current");
+    idx = daemon_find_domain(d, dom);
+    if ( idx < 0 || (unsigned int)idx >= d->n )
+        return fail(rep, "iotrace: no domain '%s'", dom);
+    s = &d->s[idx];
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( x->c->cl[i] && x->c->cl[i]->tracing &&
+             x->c->cl[i]->trace_domid == s->domid )
+            return fail(rep, "iotrace: domain %" PRIu32 " is already traced "
+                        "by another client", s->domid);
+    rc = d->ops->trace(d->be, s->domid, TRACE_ON, NULL, 0, NULL);
+    if ( rc < 0 )
+        return fail(rep, "iotrace: cannot trace domain %" PRIu32 ": %s",
+                    s->domid, rc == -ENOSYS || rc == -EOPNOTSUPP ?
+                    "the hypervisor has no trace support" : strerror(-rc));
+    x->cl->tracing = true;
+    x->cl->trace_domid = s->domid;
+    log_info("iotrace: domain %" PRIu32 " traced for uid %u", s->domid,
+             (unsigned int)x->cl->uid);
+    json_object_set_new(rep, "name", jtext(s->name, sizeof(s->name)));
+    return trace_drain(x, rep);
+}
+
+/* --------------------------------------------------------- dispatcher */
+
+enum need { NEED_READ, NEED_WRITE };
+
+static const struct command {
+    const char *name;
+    enum need need;
+    const char *args[3];        /* allowed keys besides version, command */
+    int (*fn)(struct ctx *x, json_t *req, json_t *rep);
+} commands[] = {
+    { "status",  NEED_READ,  { NULL }, cmd_status },
+    { "metrics", NEED_READ,  { NULL }, cmd_metrics },
+    { "reload",  NEED_WRITE, { NULL }, cmd_reload },
+    { "pause",   NEED_WRITE, { NULL }, cmd_pause },
+    { "resume",  NEED_WRITE, { NULL }, cmd_resume },
+    { "pin",     NEED_WRITE, { "domain", "class", NULL }, cmd_pin },
+    { "unpin",   NEED_WRITE, { "domain", NULL }, cmd_unpin },
+    /* Root only: it shows guests' I/O data and slows their I/O. */
+    { "iotrace", NEED_WRITE, { "domain", NULL }, cmd_iotrace },
+};
+
+static bool allowed_key(const struct command *cmd, const char *key)
+{
+    unsigned int i;
+
+    if ( !strcmp(key, "version") || !strcmp(key, "command") )
+        return true;
+    for ( i = 0; cmd->args[i]; i++ )
+        if ( !strcmp(key, cmd->args[i]) )
+            return true;
+    return false;
+}
+
+/* Check a parsed request; returns its command or NULL (reply filled). */
+static const struct command *check(json_t *req, json_t *rep,
+                                   bool may_read, bool may_write)
+{
+    const struct command *cmd = NULL;
+    json_t *v = json_object_get(req, "version");
+    const char *name, *key;
+    json_t *val;
+    unsigned int i;
+
+    if ( !json_is_object(req) )
+        return fail(rep, "request is not a JSON object"), NULL;
+    if ( !json_is_integer(v) )
+        return fail(rep, "request has no protocol \"version\""), NULL;
+    if ( json_integer_value(v) != CONTROL_PROTO_VERSION )
+        return fail(rep, "protocol version %" JSON_INTEGER_FORMAT " not "
+                    "supported (coopvmmd speaks %d): update coopctl",
+                    json_integer_value(v), CONTROL_PROTO_VERSION), NULL;
+    name = json_string_value(json_object_get(req, "command"));
+    if ( !name )
+        return fail(rep, "request has no \"command\""), NULL;
+    for ( i = 0; i < sizeof(commands) / sizeof(commands[0]); i++ )
+        if ( !strcmp(name, commands[i].name) )
+            cmd = &commands[i];
+    if ( !cmd )
+        return fail(rep, "unknown command"), NULL;
+    json_object_foreach(req, key, val)
+        if ( !allowed_key(cmd, key) )
+            return fail(rep, "%s: unknown argument \"%.64s\"", cmd->name,
+                        key), NULL;
+    if ( cmd->need == NEED_WRITE && !may_write )
+        return fail(rep, "permission denied: %s is for root only",
+                    cmd->name), NULL;
+    if ( !may_read )
+        return fail(rep, "permission denied: %s is for root and the "
+                    "socket's group", cmd->name), NULL;
+    return cmd;
+}
+
+static char *dispatch(struct ctx *x, const char *line, size_t len,
+                      bool may_read, bool may_write, bool *close_after)
+{
+    const struct command *cmd;
+    json_error_t jerr;
+    json_t *req, *rep;
+    char *out;
+    int rc = -1;
+
+    if ( len && line[len - 1] == '\n' )
+        len--;
+    rep = json_object();
+    if ( !rep )
+        return NULL;
+    json_object_set_new(rep, "version", json_integer(CONTROL_PROTO_VERSION));
+    json_object_set_new(rep, "ok", json_false());
+    *close_after = true;
+    if ( len >= CONTROL_REQ_MAX )
+    {
+        fail(rep, "request too long (limit %d bytes)", CONTROL_REQ_MAX);
+        goto out;
+    }
+    req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    if ( !req )
+    {
+        fail(rep, "malformed request: %s", jerr.text);
+        goto out;
+    }
+    cmd = check(req, rep, may_read, may_write);
+    if ( cmd )
+    {
+        /* A refused or failed command is well-formed: keep the link. */
+        *close_after = false;
+        json_object_set_new(rep, "command", json_string(cmd->name));
+        rc = cmd->fn(x, req, rep);
+    }
+    else if ( json_object_get(rep, "error") &&
+              !strncmp(json_string_value(json_object_get(rep, "error")),
+                       "permission denied", 17) )
+        *close_after = false;
+    json_decref(req);
+    if ( !rc )
+        json_object_set_new(rep, "ok", json_true());
+
+ out:
+    out = json_dumps(rep, JSON_COMPACT | JSON_REAL_PRECISION(9));
+    json_decref(rep);
+    return out;
+}
+
+char *control_handle_request(struct daemon *d, const char *line, size_t len,
+                             bool may_read, bool may_write)
+{
+    struct ctx x = { .d = d };
+    bool close_after;
+
+    return dispatch(&x, line, len, may_read, may_write, &close_after);
+}
