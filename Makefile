@@ -39,7 +39,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
-        check-conf check-fuzz check-xen bench demo
+        check-conf check-daemon check-fuzz check-xen bench demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
 
@@ -90,7 +90,7 @@ deps:
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san conf fuzz
+CHECK_SUITES ?= unit san conf daemon
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -100,6 +100,13 @@ check-san: $(addprefix $(B)/san/,$(UNIT_TESTS))
 
 check-conf: $(B)/coopvmmd
 	tests/run-all conf
+
+check-daemon: all $(B)/genrec
+	tests/run-all daemon
+
+# The shipped demo recording (synthetic until the system test records one).
+demo-recording: $(B)/genrec
+	$(B)/genrec demo conf/recordings/demo.rec
 
 # Targets the suite runner builds on demand.
 unit-bins: $(addprefix $(B)/plain/,$(UNIT_TESTS))

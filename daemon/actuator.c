@@ -33,6 +33,13 @@ int act_prepare(struct daemon *d)
         if ( !e )
             return -ENOMEM;
         e->seen = true;
+        if ( !created && !d->stats.polls &&
+             ((e->has_set_w && s->weight == e->set_w) ||
+              (e->has_set_c && s->cap == e->set_c)) )
+            log_notice("d%u %s: weight %u cap %u were set by a previous "
+                       "run; base weight %u cap %u will be put back",
+                       s->domid, s->name, s->weight, s->cap, e->base_w,
+                       e->base_c);
         if ( !created && s->sched != POLICY_SCHED_OTHER )
         {
             if ( s->weight != e->base_w &&

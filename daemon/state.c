@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "record.h"
 #include "state.h"
 
 #define STATE_MAGIC "coopvmm-state 1"
@@ -41,31 +43,6 @@ static void remap(struct state *st)
     for ( i = 0; i < st->n; i++ )
         if ( st->ent[i].domid < DOMID_LIMIT )
             st->map[st->ent[i].domid] = i;
-}
-
-static void uuid_fmt(const uint8_t u[16], char out[37])
-{
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-             u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
-static int uuid_parse(const char *s, uint8_t u[16])
-{
-    unsigned int i, v;
-
-    for ( i = 0; i < 16; i++ )
-    {
-        if ( *s == '-' && (i == 4 || i == 6 || i == 8 || i == 10) )
-            s++;
-        if ( sscanf(s, "%2x", &v) != 1 || !s[0] || !s[1] )
-            return -1;
-        u[i] = v;
-        s += 2;
-    }
-    return *s ? -1 : 0;
 }
 
 static struct state_ent *add(struct state *st)
@@ -115,7 +92,7 @@ static int load_line(struct state *st, char *line)
     e->domid = domid;
     e->base_w = bw;
     e->base_c = bc;
-    if ( uuid_parse(uuid, e->uuid) || parse_set(sw, &e->set_w, &e->has_set_w) ||
+    if ( record_uuid_parse(uuid, e->uuid) || parse_set(sw, &e->set_w, &e->has_set_w) ||
          parse_set(sc, &e->set_c, &e->has_set_c) )
     {
         st->n--;
@@ -267,6 +244,16 @@ static int fsync_dir(const char *path)
     return rc;
 }
 
+/* Create the state file's directory if it is missing (first start). */
+static void make_parent(const char *path)
+{
+    char *copy = strdup(path);
+
+    if ( copy && mkdir(dirname(copy), 0755) && errno != EEXIST )
+        log_warn("cannot create the directory of %s", path);
+    free(copy);
+}
+
 int state_save(struct state *st)
 {
     char tmp[4096], uuid[37], sw[16], sc[16];
@@ -277,6 +264,7 @@ int state_save(struct state *st)
     if ( !st->dirty || !st->path )
         return 0;
     snprintf(tmp, sizeof(tmp), "%s.tmp", st->path);
+    make_parent(st->path);
     f = fopen(tmp, "w");
     if ( !f )
     {
@@ -289,7 +277,7 @@ int state_save(struct state *st)
     {
         const struct state_ent *e = &st->ent[i];
 
-        uuid_fmt(e->uuid, uuid);
+        record_uuid_fmt(e->uuid, uuid);
         snprintf(sw, sizeof(sw), e->has_set_w ? "%u" : "-", e->set_w);
         snprintf(sc, sizeof(sc), e->has_set_c ? "%u" : "-", e->set_c);
         fprintf(f, "%s %u %u %u %s %s\n", uuid, e->domid, e->base_w,
