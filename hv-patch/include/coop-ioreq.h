@@ -38,8 +38,10 @@
 #define XEN_COOP_IOREQ_DEST_NONE            3 /* claimed by no one         */
 #define XEN_COOP_IOREQ_NR_DESTS             4
 
-/* Largest ring a trace_enable accepts, in entries per vCPU. */
-#define XEN_COOP_IOREQ_MAX_RING             65536
+/* Largest ring trace_enable accepts, in entries per vCPU (768 KiB). */
+#define XEN_COOP_IOREQ_MAX_RING             16384
+/* Most records one trace_read moves; drain by calling until it gives 0. */
+#define XEN_COOP_IOREQ_MAX_READ             4096
 
 /*
  * One domain's counters, all cumulative since the domain was created.
@@ -94,6 +96,9 @@ struct xen_coop_ioreq_trace_rec {
 #define XEN_COOP_IOREQ_TR_F_WRITE           (1u << 1) /* else read */
 #define XEN_COOP_IOREQ_TR_F_DATA            (1u << 2) /* data is the value */
 #define XEN_COOP_IOREQ_TR_F_DATA_IS_PTR     (1u << 3) /* data is a gpa */
+/* A PCI config data access (port 0xcfc-0xcff) routed to a device model:
+ * addr is then (SBDF << 32) | register, as the device model sees it. */
+#define XEN_COOP_IOREQ_TR_F_PCI_CONFIG      (1u << 4)
 #define XEN_COOP_IOREQ_TRACE_SIZE_V1        48
 
 /*
@@ -110,8 +115,9 @@ struct xen_coop_ioreq_trace_rec {
  *                replaces the rings: records and overruns start afresh.
  * trace_disable: IN domid.  Frees the rings; not tracing is not an error.
  * trace_read:    IN domid, max_recs, rec_size, buffer; OUT num_recs,
- *                overruns.  Moves up to max_recs of the oldest records
- *                (all vCPUs merged by timestamp) to buffer.  overruns is
+ *                overruns.  Moves up to max_recs (at most
+ *                XEN_COOP_IOREQ_MAX_READ) of the oldest records (all
+ *                vCPUs merged by timestamp) to buffer.  overruns is
  *                the number of requests dropped because a ring was full,
  *                since trace_enable.  -ENODATA if tracing is off.
  * Every op: OUT version (XEN_COOP_IOREQ_VERSION of Xen); rec_size
