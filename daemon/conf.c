@@ -420,6 +420,14 @@ static struct popt *opt_find(struct pctx *p, int sec, const char *name)
 
 static int v_close(cfg_opt_t *opt);
 
+/* The class a `when` section sits in, or "" if it is not known. */
+static const char *parent_title(struct pctx *p, int n)
+{
+    int k = p->sec[n].parent;
+
+    return k >= 0 && p->sec[k].title ? p->sec[k].title : "";
+}
+
 /* Every option: remember its line; an option set twice is an error. */
 static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -477,8 +485,7 @@ static int v_sec(cfg_t *cfg, cfg_opt_t *opt)
             continue;
         if ( s->kind == SEC_WHEN )
             perr(cur, s->line, "duplicate condition 'when %s' in class '%s'"
-                 " (first at line %u)", s->title,
-                 cur->sec[s->parent].title ? cur->sec[s->parent].title : "",
+                 " (first at line %u)", s->title, parent_title(cur, n),
                  o->line);
         else
             perr(cur, s->line, "duplicate %s '%s' (first at line %u)",
@@ -729,8 +736,7 @@ static char *get_path(struct pctx *p, cfg_t *cfg, const char *name,
     return strdup(s);
 }
 
-static void build_cond(struct pctx *p, cfg_t *w, const char *cls,
-                       struct policy_cond *c)
+static void build_cond(struct pctx *p, cfg_t *w, struct policy_cond *c)
 {
     const char *m = cfg_title(w);
     bool above = opt_set(p, w, "above"), below = opt_set(p, w, "below");
@@ -746,8 +752,8 @@ static void build_cond(struct pctx *p, cfg_t *w, const char *cls,
         for ( i = 0; i < M__COUNT; i++ )
             snprintf(names + strlen(names), sizeof(names) - strlen(names),
                      "%s%s", i ? ", " : "", policy_metric_name(i));
-        perr(p, line, "class '%s': unknown metric 'when %s' (one of: %s)",
-             cls, m, names);
+        perr(p, line, "when %s: unknown metric '%s' (one of: %s)",
+             m, m, names);
         k = 0;
     }
     c->metric = k;
@@ -856,7 +862,7 @@ static int build_class(struct pctx *p, cfg_t *sec, struct policy_class *c)
         cfg_t *w = cfg_getnsec(sec, "when", i);
 
         p->quiet = checked(p, w);
-        build_cond(p, w, cfg_title(sec), &c->cond[i]);
+        build_cond(p, w, &c->cond[i]);
         p->quiet = false;
     }
     return 0;
@@ -954,7 +960,7 @@ static int v_close(cfg_opt_t *opt)
     if ( k == SEC_CLASS )
         class_values(cur, sec, &cls);
     else if ( k == SEC_WHEN )
-        build_cond(cur, sec, cur->sec[cur->sec[n].parent].title, &cond);
+        build_cond(cur, sec, &cond);
     else
         override_values(cur, sec, &ovr);
     cur->sec[n].checked = true;
