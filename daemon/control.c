@@ -369,7 +369,8 @@ static bool accept_one(struct control *c, uint64_t now_ns)
 }
 
 /* Handle the next complete request line, if the client may send one. */
-static void serve(struct control *c, struct client *cl, struct daemon *d)
+static void serve(struct control *c, struct client *cl, struct daemon *d,
+                  uint64_t now_ns)
 {
     struct ctx x = { .d = d, .c = c, .cl = cl };
     bool close_after = false;
@@ -390,6 +391,7 @@ static void serve(struct control *c, struct client *cl, struct daemon *d)
         return;
     }
     len = (size_t)(nl - cl->in);
+    cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
     reply = dispatch(&x, cl->in, len, cl->may_read, cl->may_write,
                      &close_after);
     cl->inlen -= len + 1;
@@ -411,7 +413,7 @@ static void serve(struct control *c, struct client *cl, struct daemon *d)
 }
 
 /* Returns false if the client is gone. */
-static bool do_read(struct client *cl, uint64_t now_ns)
+static bool do_read(struct client *cl)
 {
     ssize_t n;
     size_t want;
@@ -436,8 +438,11 @@ static bool do_read(struct client *cl, uint64_t now_ns)
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     if ( n == 0 )
         cl->eof = true;
+    /*
+     * Bytes alone do not keep a client alive: a request must be complete
+     * within CONTROL_IDLE_NS, so a trickling client cannot hold a slot.
+     */
     cl->inlen += (size_t)n;
-    cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
     return true;
 }
 
@@ -493,19 +498,19 @@ static void client_event(struct control *c, unsigned int slot, short rev,
 {
     struct client *cl = c->cl[slot];
 
-    if ( (rev & POLLIN) && !do_read(cl, now_ns) )
+    if ( (rev & POLLIN) && !do_read(cl) )
     {
         drop(c, slot, "read error");
         return;
     }
-    serve(c, cl, d);
+    serve(c, cl, d, now_ns);
     /* Try at once: most replies fit in the socket buffer. */
     if ( cl->outlen && !do_write(cl, now_ns) )
     {
         drop(c, slot, "write error");
         return;
     }
-    serve(c, cl, d);                /* a pipelined next request */
+    serve(c, cl, d, now_ns);                /* a pipelined next request */
     if ( cl->outlen && !do_write(cl, now_ns) )
     {
         drop(c, slot, "write error");
@@ -568,12 +573,13 @@ unsigned int control_nclients(const struct control *c)
     return c->ncl;
 }
 
-void control_close(struct control *c)
+void control_close(struct control *c, struct daemon *d)
 {
     unsigned int i;
 
     if ( !c )
         return;
+    c->d = d;
     for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
         if ( c->cl[i] )
             drop(c, i, "daemon exits");

@@ -71,11 +71,10 @@ int control_timeout_ms(const struct control *c, uint64_t now_ns);
 unsigned int control_nclients(const struct control *c);
 
 /*
- * Close every client (switching off their traces through the daemon last
- * passed to control_events(): call it before closing the backend), close
- * and unlink the socket.
+ * Close every client (switching off their traces through `d`: call it
+ * before closing the backend), close and unlink the socket.
  */
-void control_close(struct control *c);
+void control_close(struct control *c, struct daemon *d);
 
 /*
  * The pure dispatcher: one request line (without or with its newline) in,
