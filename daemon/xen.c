@@ -30,20 +30,14 @@
 
 #include "backend.h"
 #include "coop-ioreq.h"
+#include "ioreq.h"
 #include "log.h"
 #include "xen.h"
-
-#if __has_include("ioreq.h")
-#include "ioreq.h"
-#define XEN_HAVE_IOREQ 1
-#else
-#define XEN_HAVE_IOREQ 0
-#endif
 
 #define XEN_PRIVCMD         "/dev/xen/privcmd"
 #define XEN_CHUNK           256     /* domains per getinfolist call */
 #define XEN_MIN_DOMAINS     64
-#define XEN_MAX_DOMAINS     32768   /* more than DOMID_FIRST_RESERVED */
+#define XEN_MAX_DOMAINS     DOMID_FIRST_RESERVED    /* every domid */
 #define XEN_TOKEN           "coopvmm"
 
 /*
@@ -96,9 +90,7 @@ struct backend {
     xenstat_handle *xst;
     unsigned int xst_live;      /* XENSTAT_VBD/NETWORK that work */
     bool xst_logged;            /* xenstat_init failure said */
-#if XEN_HAVE_IOREQ
     struct ioreq_reader *ior;
-#endif
     enum xen_ioreq_state ioreq;
     int ioreq_err;
     uint64_t ioreq_retry;
@@ -481,18 +473,22 @@ static int xen_pools_refresh(struct backend *b)
 
 /* -------------------------------------------------------- scheduler */
 
-/* Current weight/cap of one domain into the cache.  0 or -errno. */
+/*
+ * Current weight/cap of one domain into the cache.  0 or -errno.  A
+ * failed read keeps the last good values of the same scheduler: better
+ * slightly old than a 0 the actuator would take for the administrator's.
+ */
 static int xen_sched_read(struct backend *b, struct xen_dom *d,
                           enum policy_sched sched)
 {
     struct xen_domctl_sched_credit c1;
     struct xen_domctl_sched_credit2 c2;
+    bool had = d->sched_ok && d->sched == sched;
     int rc = 0;
 
     d->sched_poll = b->poll;
     d->sched = sched;
     d->sched_dirty = false;
-    d->weight = d->cap = 0;
     if ( sched == POLICY_SCHED_CREDIT )
     {
         rc = xc_sched_credit_domain_get(b->xch, d->domid, &c1);
@@ -515,8 +511,16 @@ static int xen_sched_read(struct backend *b, struct xen_dom *d,
             d->cap = c2.cap;
         }
     }
-    d->sched_ok = !rc;
-    return rc ? -errno : 0;
+    else
+        d->weight = d->cap = 0;
+    if ( rc )
+    {
+        rc = -errno;
+        d->sched_ok = had;
+        return rc;
+    }
+    d->sched_ok = true;
+    return 0;
 }
 
 /*
@@ -544,8 +548,12 @@ static int xen_grow(struct backend *b, unsigned int want)
     unsigned int cap = b->cap ? b->cap : XEN_MIN_DOMAINS;
     void *p;
 
+    if ( want > XEN_MAX_DOMAINS )
+        want = XEN_MAX_DOMAINS;
     while ( cap < want )
         cap *= 2;
+    if ( cap > XEN_MAX_DOMAINS )
+        cap = XEN_MAX_DOMAINS;
     if ( cap <= b->cap )
         return 0;
     if ( b->cap )
@@ -562,6 +570,16 @@ static int xen_grow(struct backend *b, unsigned int want)
     if ( !(p = realloc(b->dm, cap * sizeof(*b->dm))) )
         return -ENOMEM;
     b->dm = p;
+    /* The ioreq reader's buffer is sized too: one record per domain. */
+    if ( b->ior )
+    {
+        struct ioreq_reader *r = ioreq_reader_new(b->xch, cap);
+
+        if ( !r )
+            return -ENOMEM;
+        ioreq_reader_free(b->ior);
+        b->ior = r;
+    }
     b->cap = cap;
     return 0;
 }
@@ -803,7 +821,6 @@ static void xen_ioreq_state(struct backend *b, int r)
 static void xen_ioreq(struct backend *b, struct policy_sample *s,
                       unsigned int n)
 {
-#if XEN_HAVE_IOREQ
     const struct xen_coop_ioreq_dom *recs;
     int r;
 
@@ -814,12 +831,6 @@ static void xen_ioreq(struct backend *b, struct policy_sample *s,
     if ( r < 0 )
         return;
     xen_merge_ioreq(s, n, recs, r);
-#else
-    (void)s;
-    (void)n;
-    if ( b->ioreq != IOREQ_MISSING )
-        xen_ioreq_state(b, -ENOSYS);
-#endif
 }
 
 /* ------------------------------------------------------------ sample */
@@ -846,7 +857,11 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
         s->vcpus = in->max_vcpu_id + 1;
     s->pool = in->cpupool;
     s->pool_cpus = p ? p->ncpus : 0;
-    s->sched = sched;
+    /*
+     * Weight and cap never read (the call failed, or the domain was
+     * already dying): hands off, as for a scheduler we do not manage.
+     */
+    s->sched = d->sched_ok && d->sched == sched ? sched : POLICY_SCHED_OTHER;
     s->signals = POLICY_HAS_CPU;
     if ( in->flags & XEN_DOMINF_dying )
         s->flags |= POLICY_DOM_DYING;
@@ -854,8 +869,7 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
         s->flags |= POLICY_DOM_SHUTDOWN;
     s->stub_of = -1;
     s->c.cpu_ns = in->cpu_time;
-    /* 0 = unknown (a read failed): never a valid credit/credit2 weight. */
-    if ( d->sched_ok && d->sched == sched )
+    if ( s->sched != POLICY_SCHED_OTHER )
     {
         s->weight = d->weight;
         s->cap = d->cap;
@@ -990,7 +1004,14 @@ static int xen_set(struct backend *b, const struct policy_sample *s,
         return rc;
     }
     if ( d )
-        d->sched_dirty = true;  /* read back what Xen keeps, next poll */
+    {
+        /* What we wrote, until the read-back next poll says otherwise. */
+        d->sched = s->sched;
+        d->sched_ok = true;
+        d->sched_dirty = true;
+        d->weight = s->sched == POLICY_SCHED_CREDIT ? c1.weight : c2.weight;
+        d->cap = s->sched == POLICY_SCHED_CREDIT ? c1.cap : c2.cap;
+    }
     log_debug("d%u: %s weight %u cap %u", s->domid, op,
               s->sched == POLICY_SCHED_CREDIT ? c1.weight : c2.weight,
               s->sched == POLICY_SCHED_CREDIT ? c1.cap : c2.cap);
@@ -1098,7 +1119,6 @@ static int xen_trace(struct backend *b, uint32_t domid,
                      enum backend_trace_op op, struct backend_trace_rec *out,
                      unsigned int max, uint64_t *overruns)
 {
-#if XEN_HAVE_IOREQ
     int r, i;
 
     if ( !b->ior )
@@ -1135,15 +1155,6 @@ static int xen_trace(struct backend *b, uint32_t domid,
                                                              : "read");
     }
     return r;
-#else
-    (void)b;
-    (void)domid;
-    (void)op;
-    (void)out;
-    (void)max;
-    (void)overruns;
-    return -ENOSYS;
-#endif
 }
 
 /* ------------------------------------------------------ open, close */
@@ -1152,10 +1163,8 @@ static void xen_close(struct backend *b)
 {
     if ( !b )
         return;
-#if XEN_HAVE_IOREQ
     if ( b->ior )
         ioreq_reader_free(b->ior);
-#endif
     if ( b->xst )
         xenstat_uninit(b->xst);
     xen_xs_close(b);
@@ -1207,7 +1216,6 @@ static int xen_open(struct backend **out, const struct backend_args *args)
 
         xen_pv_stats(b, &none, 0);
     }
-#if XEN_HAVE_IOREQ
     b->ior = ioreq_reader_new(b->xch, b->cap);
     if ( !b->ior )
     {
@@ -1221,9 +1229,6 @@ static int xen_open(struct backend **out, const struct backend_args *args)
 
         xen_ioreq_state(b, ioreq_reader_read(b->ior, &recs));
     }
-#else
-    xen_ioreq_state(b, -ENOSYS);
-#endif
     *out = b;
     return 0;
 
