@@ -34,7 +34,8 @@ DAEMON_SRC  := $(filter-out daemon/coopctl.c daemon/coopvmmd.c, \
                  $(wildcard daemon/*.c))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
 COOPCTL_SRC := daemon/coopctl.c
-UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
+               test_conf
 
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
@@ -61,15 +62,20 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Unit tests link the code under test directly, plain and sanitized:
-# tests/unit/test_NAME.c with policy/ and the sources in TEST_SRC_NAME.
+# TEST_MAIN_NAME (default tests/unit/test_NAME.c) with policy/ and the
+# sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
+TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
+TEST_MAIN_conf  := tests/conf/test_conf.c
+TEST_SRC_conf   := daemon/conf.c
+test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
-$(B)/plain/test_%: $(B)/plain/tests/unit/test_%.o \
-                   $$(call obj,plain,$(POLICY_SRC) $$(TEST_SRC_$$*))
+$(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
+                                     $$(TEST_SRC_$$*))
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
-$(B)/san/test_%: $(B)/san/tests/unit/test_%.o \
-                 $$(call obj,san,$(POLICY_SRC) $$(TEST_SRC_$$*))
+$(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
+                                   $$(TEST_SRC_$$*))
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 # The synthetic recording generator drives the real recording writer.
