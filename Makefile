@@ -96,7 +96,7 @@ deps:
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san conf daemon
+CHECK_SUITES ?= unit san clang conf fuzz daemon
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit

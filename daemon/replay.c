@@ -62,6 +62,10 @@ static int next_line(struct backend *b)
             b->line[--len] = '\0';
         else if ( !feof(b->f) )
             return bad(b, "line too long");
+        else
+            return bad(b, "truncated recording (last line is incomplete)");
+        if ( strlen(b->line) != len )
+            return bad(b, "NUL byte in a line");
     } while ( b->line[0] == '#' || !b->line[0] );
     return 0;
 }
