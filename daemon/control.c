@@ -522,6 +522,15 @@ static void client_event(struct control *c, unsigned int slot, short rev,
         drop(c, slot, "hung up");
 }
 
+static void drop_idle(struct control *c, uint64_t now_ns)
+{
+    unsigned int i;
+
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( c->cl[i] && now_ns >= c->cl[i]->deadline_ns )
+            drop(c, i, "idle timeout");
+}
+
 void control_events(struct control *c, const struct pollfd *pfd,
                     unsigned int n, struct daemon *d, uint64_t now_ns)
 {
@@ -547,24 +556,21 @@ void control_events(struct control *c, const struct pollfd *pfd,
         client_event(c, (unsigned int)slot, pfd[i].revents, d, now_ns);
     }
     c->nmap = 0;
-
-    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
-        if ( c->cl[i] && now_ns >= c->cl[i]->deadline_ns )
-            drop(c, i, "idle timeout");
+    drop_idle(c, now_ns);
 }
 
-int control_timeout_ms(const struct control *c, uint64_t now_ns)
+int control_timeout_ms(struct control *c, uint64_t now_ns)
 {
     uint64_t next = UINT64_MAX;
     unsigned int i;
 
+    /* Expired ones go now, or the caller would poll with 0 and spin. */
+    drop_idle(c, now_ns);
     for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
         if ( c->cl[i] && c->cl[i]->deadline_ns < next )
             next = c->cl[i]->deadline_ns;
     if ( next == UINT64_MAX )
         return -1;
-    if ( next <= now_ns )
-        return 0;
     return (int)((next - now_ns + 999999) / 1000000);
 }
 

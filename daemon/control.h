@@ -63,9 +63,10 @@ void control_events(struct control *c, const struct pollfd *pfd,
 
 /*
  * Milliseconds until the next client deadline (for the poll() timeout),
- * or -1 if there is none.
+ * or -1 if there is none.  Drops clients whose deadline has passed, so
+ * it never returns 0 for them: call it before every poll().
  */
-int control_timeout_ms(const struct control *c, uint64_t now_ns);
+int control_timeout_ms(struct control *c, uint64_t now_ns);
 
 /* Number of connected clients (tests, log lines). */
 unsigned int control_nclients(const struct control *c);
