@@ -272,6 +272,8 @@ void h_domains_free(void)
         h_domain_list = d->next_in_list;
         for ( i = 0; i < d->max_vcpus; i++ )
         {
+            if ( !d->vcpu[i] )
+                continue;
             coop_ioreq_vcpu_destroy(d->vcpu[i]);
             free(d->vcpu[i]);
         }

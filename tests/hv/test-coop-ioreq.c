@@ -448,6 +448,28 @@ static void test_trace_args(void)
     CHECK_EQ(sysctl(XEN_COOP_IOREQ_OP_trace_disable, 1, 0, 0, NULL, NULL), 0);
 }
 
+static void test_trace_sparse_vcpus(void)
+{
+    struct domain *d;
+    uint64_t val = 0;
+
+    /* max_vcpus is 3 but vCPU 2 was never created. */
+    setup();
+    d = h_domain_new(2, 3, true);
+    free(d->vcpu[2]);
+    d->vcpu[2] = NULL;
+    d->vcpu[1]->next_in_list = NULL;
+
+    CHECK_EQ(sysctl(XEN_COOP_IOREQ_OP_trace_enable, 2, 8, 0, NULL, NULL), 0);
+    CHECK_EQ(h_live_allocs, 2);             /* one ring per vCPU that is */
+    h_script.intercept_rc = X86EMUL_OKAY;
+    io(d->vcpu[1], false, 0x80, 1, 1, IOREQ_WRITE, &val);
+    CHECK_EQ(sysctl(XEN_COOP_IOREQ_OP_trace_enable, 2, 4, 0, NULL, NULL), 0);
+    CHECK_EQ(h_live_allocs, 2);
+    CHECK_EQ(sysctl(XEN_COOP_IOREQ_OP_trace_disable, 2, 0, 0, NULL, NULL), 0);
+    CHECK_EQ(h_live_allocs, 0);
+}
+
 static void test_trace_merge_and_fields(void)
 {
     struct domain *d = setup();
@@ -636,6 +658,7 @@ int main(void)
     test_pci_config_is_pio();
     test_counters_sysctl();
     test_trace_args();
+    test_trace_sparse_vcpus();
     test_trace_merge_and_fields();
     test_trace_overrun_and_partial_drain();
     test_debug_key();
