@@ -32,6 +32,10 @@
 #include "conf.h"
 
 #define CONF_MAX_SIZE   (1u << 20)
+#define CONF_MAX_CLASS  256     /* tried in turn for every domain */
+#define CONF_MAX_DOMAIN 1024
+#define CONF_MAX_SEC    8192    /* libconfuse looks titles up linearly */
+#define CONF_MAX_ERRORS 100     /* printed; the rest are counted */
 #define NS_MS           1000000ull
 #define NS_S            (1000 * NS_MS)
 
@@ -48,10 +52,11 @@ struct psec {                   /* a section, as conf_prep() saw it open */
     int parent;                 /* class of a `when`, else -1 */
     char *title;
     bool checked;               /* its values were checked at its close */
+    int opts;                   /* its first popt, a list through next */
 };
 
 struct popt {                   /* where an option was set */
-    int sec;
+    int next;
     char name[32];
     unsigned int line;
 };
@@ -64,6 +69,8 @@ struct pctx {
     unsigned int nsec, asec;
     struct popt *opt;
     unsigned int nopt, aopt;
+    int root_opts;              /* the top level's list of popt */
+    unsigned int count[4];      /* sections by kind */
     int cur[4];                 /* last section opened, by kind */
     bool quiet;                 /* rebuilding what was checked already */
     bool oom;
@@ -156,13 +163,13 @@ static char *perr_text(struct pctx *p)
     char *t;
 
     qsort(p->err, p->nerr, sizeof(*p->err), perr_cmp);
-    for ( i = 0; i < p->nerr; i++ )
+    for ( i = 0; i < p->nerr && i < CONF_MAX_ERRORS; i++ )
         len += strlen(p->name) + strlen(p->err[i].msg) + 16;
-    t = malloc(len + 1);
+    t = malloc(len + strlen(p->name) + 64);
     if ( !t )
         return NULL;
     t[0] = '\0';
-    for ( i = 0; i < p->nerr; i++ )
+    for ( i = 0; i < p->nerr && i < CONF_MAX_ERRORS; i++ )
     {
         if ( p->err[i].line )
             off += sprintf(t + off, "%s:%u: %s\n", p->name, p->err[i].line,
@@ -170,6 +177,9 @@ static char *perr_text(struct pctx *p)
         else
             off += sprintf(t + off, "%s: %s\n", p->name, p->err[i].msg);
     }
+    if ( p->nerr > CONF_MAX_ERRORS )
+        sprintf(t + off, "%s: %u more errors\n", p->name,
+                p->nerr - CONF_MAX_ERRORS);
     return t;
 }
 
@@ -292,13 +302,22 @@ static size_t comment_len(const char *s, size_t len, unsigned int *lines,
 
 static int add_sec(struct pctx *p, unsigned int line)
 {
+    if ( p->nsec >= CONF_MAX_SEC )
+    {
+        perr(p, line, "more than %u blocks", CONF_MAX_SEC);
+        return -E2BIG;
+    }
     if ( grow(&p->sec, p->nsec, &p->asec, sizeof(*p->sec)) )
+    {
+        p->oom = true;
         return -ENOMEM;
+    }
     p->sec[p->nsec].line = line;
     p->sec[p->nsec].kind = SEC_NONE;
     p->sec[p->nsec].parent = -1;
     p->sec[p->nsec].title = NULL;
     p->sec[p->nsec].checked = false;
+    p->sec[p->nsec].opts = -1;
     return p->nsec++;
 }
 
@@ -363,7 +382,10 @@ static char *conf_prep(struct pctx *p, const char *in, size_t len)
                 char inj[32];
 
                 if ( s < 0 )
-                    break;
+                {
+                    free(b.p);
+                    return NULL;
+                }
                 rc = put(&b, inj, snprintf(inj, sizeof(inj),
                                             "{__sec=%d ", s));
             }
@@ -408,12 +430,18 @@ static int sec_index(cfg_t *sec)
     return s >= 0 && s < (long)cur->nsec ? (int)s : -1;
 }
 
+/* The head of a section's option list (-1: the top level). */
+static int *opt_head(struct pctx *p, int sec)
+{
+    return sec >= 0 ? &p->sec[sec].opts : &p->root_opts;
+}
+
 static struct popt *opt_find(struct pctx *p, int sec, const char *name)
 {
-    unsigned int i;
+    int i;
 
-    for ( i = 0; i < p->nopt; i++ )
-        if ( p->opt[i].sec == sec && !strcmp(p->opt[i].name, name) )
+    for ( i = *opt_head(p, sec); i >= 0; i = p->opt[i].next )
+        if ( !strcmp(p->opt[i].name, name) )
             return &p->opt[i];
     return NULL;
 }
@@ -448,8 +476,9 @@ static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
         cur->oom = true;
         return 0;
     }
-    o = &cur->opt[cur->nopt++];
-    o->sec = sec;
+    o = &cur->opt[cur->nopt];
+    o->next = *opt_head(cur, sec);
+    *opt_head(cur, sec) = cur->nopt++;
     snprintf(o->name, sizeof(o->name), "%s", opt->name);
     o->line = (unsigned int)cfg->line;
     return 0;
@@ -458,6 +487,10 @@ static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
 /* `__sec`, first thing in each section: its kind, title; duplicates. */
 static int v_sec(cfg_t *cfg, cfg_opt_t *opt)
 {
+    static const unsigned int max[] = {
+        [SEC_CLASS] = CONF_MAX_CLASS, [SEC_WHEN] = CONF_MAX_SEC,
+        [SEC_DOMAIN] = CONF_MAX_DOMAIN,
+    };
     int n = sec_index(cfg), i;
     struct psec *s;
 
@@ -476,7 +509,15 @@ static int v_sec(cfg_t *cfg, cfg_opt_t *opt)
     cur->cur[s->kind] = n;
     if ( s->kind == SEC_WHEN )
         s->parent = cur->cur[SEC_CLASS];
-    for ( i = 0; i < n; i++ )
+    if ( ++cur->count[s->kind] > max[s->kind] )
+    {
+        if ( cur->count[s->kind] == max[s->kind] + 1 )
+            perr(cur, s->line, "more than %u %s blocks", max[s->kind],
+                 cfg->name);
+        return 0;
+    }
+    /* The `when` blocks of a class follow it. */
+    for ( i = s->parent + 1; i < n; i++ )
     {
         struct psec *o = &cur->sec[i];
 
@@ -1098,7 +1139,8 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
 int conf_load_buffer(const char *name, const char *buf, size_t len,
                      struct conf **out, char **errors)
 {
-    struct pctx p = { .name = name, .cur = { -1, -1, -1, -1 } };
+    struct pctx p = { .name = name, .cur = { -1, -1, -1, -1 },
+                      .root_opts = -1 };
     struct conf *c = NULL;
     char *text = NULL;
     int rc = -EINVAL;

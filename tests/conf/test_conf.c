@@ -307,6 +307,40 @@ static void test_buffer_errors(void **state)
     }
 }
 
+/* Limits: the error is reported, and the error list is bounded. */
+static void test_limits(void **state)
+{
+    char *buf = malloc(64 * 1024), *err = NULL, *last;
+    struct conf *c = NULL;
+    size_t off = 0;
+    unsigned int i;
+
+    (void)state;
+    assert_non_null(buf);
+    for ( i = 0; i < 257; i++ )
+        off += sprintf(buf + off, "class c%u { }\n", i);
+    assert_int_equal(conf_load_buffer("f", buf, off, &c, &err), -EINVAL);
+    assert_null(c);
+    assert_string_equal(err, "f:257: more than 256 class blocks\n");
+    free(err);
+
+    /* 150 errors: the first 100 in line order, then a count. */
+    off = 0;
+    for ( i = 0; i < 150; i++ )
+        off += sprintf(buf + off, "class c%u { cap = x }\n", i);
+    assert_int_equal(conf_load_buffer("f", buf, off, &c, &err), -EINVAL);
+    assert_non_null(err);
+    assert_memory_equal(err, "f:1: cap: 'x' ", 14);
+    last = strrchr(err, '\n');
+    *last = '\0';
+    last = strrchr(err, '\n');
+    assert_string_equal(last + 1, "f: 50 more errors");
+    assert_non_null(strstr(err, "\nf:100: cap: 'x' "));
+    assert_null(strstr(err, "\nf:101: "));
+    free(err);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_buffer),
         cmocka_unit_test(test_buffer_uuid),
         cmocka_unit_test(test_buffer_errors),
+        cmocka_unit_test(test_limits),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
