@@ -5,7 +5,9 @@
 # scenario named in /tests/list in its own shell under a time limit, between
 # COOPTEST-BEGIN/END markers, and destroys leftover guests in between so
 # one scenario cannot spoil the next.
-. /tests/env 2>/dev/null
+set -a
+. /tests/env
+set +a
 echo "COOPTEST-DOM0 main t=$(cut -d' ' -f1 /proc/uptime)"
 xl info | grep -E '^(xen_version|xen_scheduler|nr_cpus|virt_caps|xen_commandline)' |
     sed 's/^/COOPTEST-DOM0 /'

@@ -14,7 +14,7 @@ guest_lines "$id" | sed "s/^/COOPTEST-OUT $SCENARIO: /"
 
 check_eq state "---s--" "$(guest_state stock)" "xl list state"
 l=$(guest_lines "$id" | grep '^COOPGUEST done')
-check_eq done "6" "$(field "$l" phases)" "guest done line, phases"
+check_eq done "7" "$(field "$l" phases)" "guest done line, phases"
 check_eq pio-write-ops 2000 "$(field "$(guest_phase "$id" 0)" ops)"
 check_eq pio-read-ops 500 "$(field "$(guest_phase "$id" 1)" ops)"
 # Unclaimed ports and unbacked MMIO read as all ones (Xen's null handler).
@@ -35,4 +35,10 @@ case $IOREQ_RC:$IOREQ_OUT in
 *)
     fail ioreq-enosys "rc=$IOREQ_RC without ENOSYS: $(echo "$IOREQ_OUT" | head -1)" ;;
 esac
+# The patch's debug key is not there either: 'j' dumps no counters.
+if ioreq_debugkey; then
+    fail debugkey-absent "counter lines after 'xl debug-keys j' on the stock hypervisor"
+else
+    pass debugkey-absent "no counter lines after 'xl debug-keys j'"
+fi
 guest_destroy stock
