@@ -362,10 +362,15 @@ static void xen_read_name(struct backend *b, struct xen_dom *d)
     rc = xen_xs_read(b, path, d->name, sizeof(d->name));
     if ( rc == -EPIPE )
         return;                 /* keep the old name; retried on reconnect */
+    if ( rc && d->name[0] )
+    {
+        /* Gone from xenstore: a dying domain keeps its name in our logs. */
+        d->name_retry = b->poll + XEN_NAME_REFRESH;
+        return;
+    }
     if ( rc )
     {
         /* Not written yet (domain being built): back off up to 64 polls. */
-        d->name[0] = '\0';
         d->dm_domid = -1;
         wait = d->name_fails < 6 ? 1u << d->name_fails : 64;
         d->name_fails++;
