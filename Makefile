@@ -118,6 +118,10 @@ demo-recording: $(B)/genrec
 unit-bins: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 san-bins: $(addprefix $(B)/san/,$(UNIT_TESTS)) $(B)/san/coopvmmd
 
+# ---------------------------------------------------------------- bench
+bench: all $(B)/genrec
+	bench/run
+
 # ---------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
