@@ -1008,11 +1008,11 @@ static int v_close(cfg_opt_t *opt)
     return 0;
 }
 
-static int conf_build(struct pctx *p, cfg_t *cfg, struct conf *c)
+static int conf_globals(struct pctx *p, cfg_t *cfg, struct conf *c)
 {
     struct policy_config *pc = &c->policy;
     const char *s;
-    unsigned int i, n;
+    unsigned int i;
 
     c->name = strdup(cfg_getstr(cfg, "name"));
     get_dur(p, cfg, "interval", 100 * NS_MS, 60 * NS_S, "100ms..60s",
@@ -1039,7 +1039,16 @@ static int conf_build(struct pctx *p, cfg_t *cfg, struct conf *c)
     if ( !c->name || !c->state_file || !c->socket_path ||
          !c->socket_group || !c->metrics_file )
         return -ENOMEM;
+    return 0;
+}
 
+static int conf_build(struct pctx *p, cfg_t *cfg, struct conf *c)
+{
+    struct policy_config *pc = &c->policy;
+    unsigned int n;
+
+    if ( conf_globals(p, cfg, c) )
+        return -ENOMEM;
     n = cfg_size(cfg, "class");
     pc->cls = calloc(n + 1, sizeof(*pc->cls));
     if ( !pc->cls )
@@ -1127,6 +1136,15 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
         rc = conf_build(p, cfg, c);
     else
     {
+        /*
+         * The globals set before the syntax error are in cfg: check them
+         * too.  Blocks were checked as they closed.
+         */
+        struct conf *scratch = calloc(1, sizeof(*scratch));
+
+        if ( scratch && conf_globals(p, cfg, scratch) )
+            p->oom = true;
+        conf_free(scratch);
         if ( !p->nerr )
             perr(p, 0, "cannot parse");
         rc = -EINVAL;
