@@ -9,11 +9,15 @@
  *     opening brace of each section so every section knows the line it
  *     starts on.  Newlines are kept, so libconfuse's line numbers stay
  *     right (libconfuse 3.3 miscounts lines after `#` comments).
- *  2. libconfuse parses it; validate callbacks only record the line of
- *     every option and catch duplicate sections and options.  A syntax
- *     error stops here.
- *  3. conf_build() converts every value, collecting every error with its
- *     line, and fills struct conf.
+ *  2. libconfuse parses it.  Validate callbacks record the line of every
+ *     option, catch duplicate sections and options, and check the values
+ *     of each class, `when` and domain block as it closes, before a
+ *     duplicate title can make libconfuse replace it.  A syntax error
+ *     stops the parse; the globals set before it are still checked.
+ *  3. conf_build() converts every value into struct conf, checking the
+ *     globals and the pins (a class may follow the domain naming it).
+ * Every error is collected with its line, and all are returned in line
+ * order.  Not reentrant: libconfuse's callbacks carry no context.
  * This file must not touch the running daemon: it only builds a new conf.
  */
 #include <confuse.h>
@@ -85,23 +89,27 @@ static const char *const loglevels[] = {
     [CONF_LOG_DEBUG] = "debug",
 };
 
-/* Grow *arr (of *alloc elements of size sz) to hold n + 1. */
-static int grow(void *arr, unsigned int n, unsigned int *alloc, size_t sz)
+/* Make room for element n in arr (*alloc elements of sz); NULL: no memory. */
+static void *grow(void *arr, unsigned int n, unsigned int *alloc, size_t sz)
 {
-    void **p = arr;
     void *q;
     unsigned int na;
 
     if ( n < *alloc )
-        return 0;
+        return arr;
     na = *alloc ? *alloc * 2 : 16;
-    q = realloc(*p, (size_t)na * sz);
-    if ( !q )
-        return -ENOMEM;
-    *p = q;
-    *alloc = na;
-    return 0;
+    q = realloc(arr, (size_t)na * sz);
+    if ( q )
+        *alloc = na;
+    return q;
 }
+
+#define GROW(arr, n, alloc) ({                                      \
+    void *q_ = grow(arr, n, &(alloc), sizeof(*(arr)));               \
+    if ( q_ )                                                       \
+        (arr) = q_;                                                 \
+    q_ ? 0 : -ENOMEM;                                               \
+})
 
 static void perr_add(struct pctx *p, unsigned int line, char *msg)
 {
@@ -110,7 +118,7 @@ static void perr_add(struct pctx *p, unsigned int line, char *msg)
         free(msg);
         return;
     }
-    if ( !msg || grow(&p->err, p->nerr, &p->aerr, sizeof(*p->err)) )
+    if ( !msg || GROW(p->err, p->nerr, p->aerr) )
     {
         free(msg);
         p->oom = true;
@@ -307,7 +315,7 @@ static int add_sec(struct pctx *p, unsigned int line)
         perr(p, line, "more than %u blocks", CONF_MAX_SEC);
         return -E2BIG;
     }
-    if ( grow(&p->sec, p->nsec, &p->asec, sizeof(*p->sec)) )
+    if ( GROW(p->sec, p->nsec, p->asec) )
     {
         p->oom = true;
         return -ENOMEM;
@@ -471,7 +479,7 @@ static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
              opt->name, o->line);
         return 0;
     }
-    if ( grow(&cur->opt, cur->nopt, &cur->aopt, sizeof(*cur->opt)) )
+    if ( GROW(cur->opt, cur->nopt, cur->aopt) )
     {
         cur->oom = true;
         return 0;
