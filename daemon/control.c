@@ -598,6 +598,25 @@ void control_close(struct control *c, struct daemon *d)
 
 /* ---------------------------------------------------------- Requests */
 
+/*
+ * A JSON string of at most `max` bytes of `s`, cleaned: jansson refuses
+ * invalid UTF-8, and names, config lines and parser messages may hold
+ * anything.  Never NULL unless out of memory.
+ */
+static json_t *jtext(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    char *clean = malloc(n + 1);
+    json_t *j;
+
+    if ( !clean )
+        return NULL;
+    metrics_clean_text(clean, n + 1, s, n);
+    j = json_string(clean);
+    free(clean);
+    return j;
+}
+
 /* Replies with "ok": false and a message; handlers return -1 through it. */
 static int fail(json_t *rep, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -609,7 +628,7 @@ static int fail(json_t *rep, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    json_object_set_new(rep, "error", json_string(msg));
+    json_object_set_new(rep, "error", jtext(msg, sizeof(msg)));
     return -1;
 }
 
@@ -617,14 +636,6 @@ static int fail(json_t *rep, const char *fmt, ...)
 static json_t *jreal(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *jtext(const char *s, size_t max)
-{
-    char clean[POLICY_NAME_MAX * 4];
-
-    metrics_clean_text(clean, sizeof(clean), s, max);
-    return json_string(clean);
 }
 
 static const char *class_name(const struct daemon *d, int cls)
@@ -809,8 +820,8 @@ static json_t *split_lines(const char *text)
     {
         nl = strchr(p, '\n');
         if ( nl != p )
-            json_array_append_new(a, json_stringn(p, nl ? (size_t)(nl - p) :
-                                                  strlen(p)));
+            json_array_append_new(a, jtext(p, nl ? (size_t)(nl - p) :
+                                              strlen(p)));
         p = nl ? nl + 1 : NULL;
     }
     return a;
@@ -876,7 +887,7 @@ static int pin_common(struct ctx *x, json_t *req, json_t *rep, bool pin)
         return fail(rep, "%s", *err ? err : strerror(-rc));
     snprintf(err, sizeof(err), pin ? "pinned %s to class %s" :
              "unpinned %s", dom, cls);
-    json_object_set_new(rep, "message", json_string(err));
+    json_object_set_new(rep, "message", jtext(err, sizeof(err)));
     return 0;
 }
 
