@@ -281,7 +281,7 @@ static void dom_labels(FILE *f, const struct policy_sample *s)
     fputs("\"", f);
 }
 
-static const char *class_name(const struct daemon *d, int cls)
+static const char *cls_name(const struct daemon *d, int cls)
 {
     return policy_class_name(d->conf ? &d->conf->policy : NULL, cls);
 }
@@ -299,7 +299,7 @@ static void format_domains(const struct daemon *d, FILE *f)
     {
         fputs("coopvmm_domain_class_info", f);
         dom_labels(f, &d->s[i]);
-        cn = class_name(d, d->d[i].cls);
+        cn = cls_name(d, d->d[i].cls);
         fputs(",class=\"", f);
         put_label(f, cn, strlen(cn));
         fputs("\"} 1\n", f);
