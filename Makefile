@@ -40,7 +40,8 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
-        check-conf check-daemon check-fuzz check-xen bench demo-recording
+        check-conf check-daemon check-init check-docs \
+        check-fuzz check-xen bench demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
 
@@ -86,7 +87,7 @@ $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
 # Every Debian package the build and the tests need, on a fresh Debian 12.
 DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
                libjansson-dev libcmocka-dev
-DEB_TEST    := valgrind mandoc util-linux procps
+DEB_TEST    := valgrind mandoc util-linux procps shellcheck
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -96,7 +97,7 @@ deps:
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz daemon
+CHECK_SUITES ?= unit san clang conf fuzz daemon init docs
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -109,6 +110,12 @@ check-conf: $(B)/coopvmmd
 
 check-daemon: all $(B)/genrec
 	tests/run-all daemon
+
+check-init: all $(B)/genrec
+	tests/run-all init
+
+check-docs:
+	tests/run-all docs
 
 # The shipped demo recording (synthetic until the system test records one).
 demo-recording: $(B)/genrec
@@ -134,6 +141,18 @@ install: all
 	else \
 	    install -m 0644 conf/coopvmm.conf $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf; \
 	fi
+	install -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(DEFAULTDIR)
+	sed -e 's|^DAEMON=.*|DAEMON=$(SBINDIR)/coopvmmd|' \
+	    -e 's|^CONFIG=.*|CONFIG=$(SYSCONFDIR)/coopvmm.conf|' \
+	    -e 's|^DEFAULTS_FILE=.*|DEFAULTS_FILE=$(DEFAULTDIR)/coopvmmd|' \
+	    conf/init.d/coopvmmd > $(DESTDIR)$(INITDIR)/coopvmmd
+	chmod 0755 $(DESTDIR)$(INITDIR)/coopvmmd
+	if [ -e $(DESTDIR)$(DEFAULTDIR)/coopvmmd ]; then \
+	    install -m 0644 conf/default/coopvmmd \
+	        $(DESTDIR)$(DEFAULTDIR)/coopvmmd.example; \
+	else \
+	    install -m 0644 conf/default/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd; \
+	fi
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	for p in man/*.5; do [ -e "$$p" ] && install -m 0644 "$$p" $(DESTDIR)$(MANDIR)/man5/ || true; done
 	for p in man/*.8; do [ -e "$$p" ] && install -m 0644 "$$p" $(DESTDIR)$(MANDIR)/man8/ || true; done
@@ -143,6 +162,9 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf.example
 	cmp -s conf/coopvmm.conf $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf && \
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf || true
+	rm -f $(DESTDIR)$(INITDIR)/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd.example
+	cmp -s conf/default/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd && \
+	    rm -f $(DESTDIR)$(DEFAULTDIR)/coopvmmd || true
 	for p in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${p#man/}; done
 	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${p#man/}; done
 

@@ -580,8 +580,12 @@ static void run(struct daemon *d, const struct opts *o)
     if ( control_open(&ctl, o->socket ? o->socket : d->conf->socket_path,
                       d->conf->socket_group) )
         fatalx("cannot open the control socket");
-    if ( !o->foreground && daemon(0, 0) )
-        fatal("daemon");
+    if ( !o->foreground )
+    {
+        if ( daemon(0, 0) )
+            fatal("daemon");
+        log_detached();
+    }
     pidfile_write(pidfd, o->pidfile);
     setup_signals(&unblocked);
     d->stats.start_ns = now_mono();

@@ -15,14 +15,21 @@
 #include "log.h"
 
 static bool log_fg = true;
+static bool log_stderr_too;     /* until the daemon detaches */
 static int log_level = LOG_NOTICE;
 
 void log_init(bool foreground, int level)
 {
     log_fg = foreground;
+    log_stderr_too = !foreground;
     log_level = level;
     if ( !foreground )
         openlog("coopvmmd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_detached(void)
+{
+    log_stderr_too = false;
 }
 
 void log_setlevel(int level)
@@ -49,12 +56,12 @@ static void vlog(int pri, bool with_errno, const char *fmt, va_list ap)
         len = strlen(msg);
         snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(saved));
     }
-    if ( log_fg )
+    if ( log_fg || log_stderr_too )
     {
-        fprintf(stderr, "%s\n", msg);
+        fprintf(stderr, "%s%s\n", log_fg ? "" : "coopvmmd: ", msg);
         fflush(stderr);
     }
-    else
+    if ( !log_fg )
         syslog(pri, "%s", msg);
     errno = saved;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * log.h - logging in the manner of OpenBSD's log.c: syslog (facility
- * daemon) when detached, stderr in the foreground.
+ * daemon) when detached, stderr in the foreground.  Until a daemon has
+ * detached, messages go to both, so a failed start is seen where it was
+ * typed.
  */
 #ifndef COOPVMM_LOG_H
 #define COOPVMM_LOG_H
@@ -11,6 +13,8 @@
 
 /* `foreground`: stderr instead of syslog.  `level`: a LOG_* priority. */
 void log_init(bool foreground, int level);
+/* After daemonising: stop copying messages to stderr. */
+void log_detached(void);
 void log_setlevel(int level);
 int log_getlevel(void);
 

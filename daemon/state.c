@@ -244,13 +244,23 @@ static int fsync_dir(const char *path)
     return rc;
 }
 
-/* Create the state file's directory if it is missing (first start). */
+/* Create the state file's directories if missing (first start). */
 static void make_parent(const char *path)
 {
-    char *copy = strdup(path);
+    char *copy = strdup(path), *p;
 
-    if ( copy && mkdir(dirname(copy), 0755) && errno != EEXIST )
-        log_warn("cannot create the directory of %s", path);
+    if ( !copy )
+        return;
+    for ( p = strchr(copy + 1, '/'); p; p = strchr(p + 1, '/') )
+    {
+        *p = '\0';
+        if ( mkdir(copy, 0755) && errno != EEXIST )
+        {
+            log_warn("cannot create %s for the state file", copy);
+            break;
+        }
+        *p = '/';
+    }
     free(copy);
 }
 
