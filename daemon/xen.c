@@ -36,7 +36,7 @@
 
 #define XEN_PRIVCMD         "/dev/xen/privcmd"
 #define XEN_CHUNK           256     /* domains per getinfolist call */
-#define XEN_MIN_DOMAINS     64
+#define XEN_MIN_DOMAINS     8
 #define XEN_MAX_DOMAINS     DOMID_FIRST_RESERVED    /* every domid */
 #define XEN_TOKEN           "coopvmm"
 
@@ -44,13 +44,19 @@
  * Weights and caps are per-domain hypercalls (there is no "all domains"
  * form), so they are cached: read when a domain is first seen (or its
  * domid gets a new UUID, or it moves to a pool with another scheduler),
- * after each of our own sets, after churn, and otherwise every
- * XEN_SCHED_REFRESH polls per domain, staggered by domid so the reads are
- * spread evenly over the polls instead of bursting.  An administrator's
- * `xl sched-credit -w` is therefore seen within XEN_SCHED_REFRESH polls,
- * at a cost of n/XEN_SCHED_REFRESH hypercalls per poll.  Pools (a handful,
- * each a hypercall plus an allocation in libxenctrl) follow the same
- * period.
+ * after each of our own sets, and otherwise every XEN_SCHED_REFRESH polls
+ * per domain, staggered by domid so the reads are spread evenly over the
+ * polls instead of bursting.  An administrator's `xl sched-credit -w` is
+ * therefore seen within XEN_SCHED_REFRESH polls, at a cost of
+ * n/XEN_SCHED_REFRESH hypercalls per poll.  Churn (@introduceDomain,
+ * @releaseDomain) does not force a re-read: it never changes the weight
+ * of a domain we already know, new ones are read at first sight, and a
+ * create/destroy storm would otherwise cost a hypercall per domain per
+ * poll.  Churn does re-read names (xenstore, no hypercall), because a
+ * guest's device-model-domid appears after the guest itself.  Pools (a
+ * handful, each a hypercall plus an allocation in libxenctrl) are re-read
+ * every XEN_POOL_REFRESH polls, on churn and when a domain names a pool
+ * we do not know.
  */
 #define XEN_SCHED_REFRESH   10
 #define XEN_POOL_REFRESH    XEN_SCHED_REFRESH
@@ -525,6 +531,8 @@ static int xen_sched_read(struct backend *b, struct xen_dom *d,
         return rc;
     }
     d->sched_ok = true;
+    if ( sched != POLICY_SCHED_OTHER )
+        log_debug("d%u: weight %u cap %u", d->domid, d->weight, d->cap);
     return 0;
 }
 
@@ -540,7 +548,7 @@ static bool xen_sched_due(const struct backend *b, const struct xen_dom *d,
         return true;
     if ( sched == POLICY_SCHED_OTHER )
         return false;
-    if ( b->refresh || d->sched_dirty )
+    if ( d->sched_dirty )
         return true;
     return (b->poll + d->domid) % XEN_SCHED_REFRESH == 0;
 }
