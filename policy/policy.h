@@ -104,9 +104,9 @@ enum policy_cap_kind {
 };
 
 /*
- * One condition of a class.  "above": the metric must reach `enter` to
- * join the class and stay at or over `leave` (<= enter) to remain in it.
- * "below" is the mirror image.  The gap between the two levels is what
+ * One condition of a class.  "above": the metric must exceed `enter` to
+ * join the class and stay above `leave` (<= enter) to remain in it.
+ * "below" is the mirror image (under `enter`, then under `leave`).  The gap between the two levels is what
  * keeps a load hovering at a threshold from flapping.
  */
 struct policy_cond {
