@@ -7,18 +7,31 @@
 # guest has no device model, so all of them go to Xen's null handler ("none"),
 # except the guest's own console bytes on port 0xe9, which Xen handles itself
 # ("xen"); each report line says how many of those there were.  Both sources
-# are checked: ioreq-dump (the sysctl) and the debug key 'j'.
+# are checked: ioreq-dump (the sysctl) and the debug key 'j'.  The spinning
+# guest then idles (blocked in SCHEDOP_poll), which must add nothing either.
 # COOPVMM_TEST_SABOTAGE=1 makes one expected value wrong on purpose, to show
 # that the checks can fail.
 
 N=20000 M=5000 K1=2000 K2=1000
 guest_start io "pio-write port=0x511 n=$N; pio-read port=0x512 n=$M; mmio addr=0xfed00000 n=$K1; mmio addr=0xfed00000 op=write n=$K2" ||
     fail create-io "xl create failed"
-guest_start spin "spin seconds=2" || fail create-spin "xl create failed"
+# CPU only, then idle: neither may make an I/O request.
+guest_start spin "spin seconds=2; idle seconds=1" || fail create-spin "xl create failed"
+# Phases repeated and looped: 3 x (2 x 7 writes + 2 x 5 reads) = 42 + 30.
+# The 9 writes to port 0x80 are not seen at all: Xen does not intercept
+# ports 0x80 and 0xed for HVM/PVH guests (hvm_io_bitmap), so they never
+# become I/O requests.
+guest_start seq "pio-write port=0x513 n=7 repeat=2; pio-read port=0x514 size=4 n=5 repeat=2; idle ms=10; loop n=3; pio-write port=0x80 n=9" ||
+    fail create-seq "xl create failed"
 io=$(guest_domid io)
 spin=$(guest_domid spin)
+seq=$(guest_domid seq)
 check io-shutdown "io guest powered off within 60 s" guest_wait_shutdown io 60
-check spin-shutdown "spin guest powered off within 60 s" guest_wait_shutdown spin 60
+check spin-shutdown "spin+idle guest powered off within 60 s" guest_wait_shutdown spin 60
+check seq-shutdown "seq guest powered off within 60 s" guest_wait_shutdown seq 60
+guest_lines "$seq" | sed "s/^/COOPTEST-OUT $SCENARIO: seq: /"
+check_eq seq-guest-lines "7 6 3" "$(guest_lines "$seq" | grep -c kind=pio-write) $(guest_lines "$seq" | grep -c kind=pio-read) $(guest_lines "$seq" | grep -c kind=idle)" "pio-write, pio-read, idle report lines:"
+Q=$(guest_console_bytes "$seq")
 guest_lines "$io" | sed "s/^/COOPTEST-OUT $SCENARIO: io: /"
 guest_lines "$spin" | sed "s/^/COOPTEST-OUT $SCENARIO: spin: /"
 
@@ -56,6 +69,9 @@ check_counters() {
     check_eq "$src-spin-mmio" 0:0 "$(ioreq_get "$spin" mmio_read):$(ioreq_get "$spin" mmio_write)"
     check_eq "$src-spin-none" 0 "$(ioreq_get "$spin" none)"
     check_eq "$src-spin-xen" "$S" "$(ioreq_get "$spin" xen)"
+    check_eq "$src-seq-pio" "$((42 + Q)) 30 $((42 + 30 * 4 + Q)) 72" \
+        "$(ioreq_get "$seq" pio_write) $(ioreq_get "$seq" pio_read) $(ioreq_get "$seq" bytes) $(ioreq_get "$seq" none)" \
+        "pio_write pio_read bytes none (port 0x80 not intercepted):"
 }
 
 if ioreq_dump; then
@@ -70,3 +86,4 @@ else
 fi
 guest_destroy io
 guest_destroy spin
+guest_destroy seq
