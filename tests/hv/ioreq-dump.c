@@ -68,18 +68,18 @@ static int counters(struct ioreq_reader *r)
  */
 static void trace_print(const struct xen_coop_ioreq_trace_rec *t)
 {
-    printf("ts=%" PRIu64 " vcpu=%u %s %s addr=%#" PRIx64 " size=%u count=%u",
+    printf("ts=%" PRIu64 " vcpu=%u %s %s addr=0x%" PRIx64 " size=%u count=%u",
            t->ts, t->vcpu,
            t->flags & XEN_COOP_IOREQ_TR_F_MMIO ? "mmio" : "pio",
            t->flags & XEN_COOP_IOREQ_TR_F_WRITE ? "write" : "read",
            t->addr, t->size, t->count);
     if ( t->flags & XEN_COOP_IOREQ_TR_F_DATA_IS_PTR )
-        printf(" data=ptr:%#" PRIx64, t->data);
+        printf(" data=ptr:0x%" PRIx64, t->data);
     else if ( t->flags & XEN_COOP_IOREQ_TR_F_DATA )
-        printf(" data=%#" PRIx64, t->data);
+        printf(" data=0x%" PRIx64, t->data);
     else
         printf(" data=-");
-    printf(" rip=%#" PRIx64 " to=%s%s\n", t->rip,
+    printf(" rip=0x%" PRIx64 " to=%s%s\n", t->rip,
            t->dest < XEN_COOP_IOREQ_NR_DESTS ? dest_name[t->dest] : "?",
            t->flags & XEN_COOP_IOREQ_TR_F_PCI_CONFIG ? " pcicfg" : "");
 }
