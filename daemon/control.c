@@ -903,20 +903,29 @@ static int cmd_unpin(struct ctx *x, json_t *req, json_t *rep)
 
 /* ----------------------------------------------------------- iotrace */
 
+/*
+ * One trace record.  Addresses, data and RIP are 64-bit unsigned, past
+ * what a JSON integer holds everywhere (jansson's are signed): hex text.
+ */
 static json_t *trace_json(const struct backend_trace_rec *r)
 {
-    return json_pack("{s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I, "
+    char addr[20], data[20], rip[20];
+
+    snprintf(addr, sizeof(addr), "0x%" PRIx64, r->addr);
+    snprintf(data, sizeof(data), "0x%" PRIx64, r->data);
+    snprintf(rip, sizeof(rip), "0x%" PRIx64, r->rip);
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:s, "
                      "s:s}",
-                     "ts_ns", (json_int_t)r->ts_ns,
+                     "ts_ns", (json_int_t)(r->ts_ns & INT64_MAX),
                      "vcpu", (json_int_t)r->vcpu,
                      "kind", r->mmio ? "mmio" : "pio",
                      "dir", r->write ? "write" : "read",
-                     "addr", (json_int_t)r->addr,
+                     "addr", addr,
                      "size", (json_int_t)r->size,
                      "count", (json_int_t)r->count,
-                     "data", (json_int_t)r->data,
+                     "data", data,
                      "data_is_ptr", r->data_is_ptr,
-                     "rip", (json_int_t)r->rip,
+                     "rip", rip,
                      "handler", r->handler ? r->handler : "unknown");
 }
 

@@ -498,6 +498,12 @@ static int do_top(int argc, char **argv)
 
 /* -------------------------------------------------------------- iotrace */
 
+/* A 64-bit value the daemon sends as hex text ("0x3f8"). */
+static unsigned long long jhex(json_t *o, const char *k)
+{
+    return strtoull(jstr(o, k), NULL, 16);
+}
+
 static void print_trace(json_t *r, uint64_t *t0)
 {
     uint64_t ts = (uint64_t)jint(r, "ts_ns");
@@ -509,18 +515,15 @@ static void print_trace(json_t *r, uint64_t *t0)
     if ( !*t0 )
         *t0 = ts;
     snprintf(addr, sizeof(addr), mmio ? "0x%012llx" : "0x%04llx",
-             (unsigned long long)jint(r, "addr"));
+             jhex(r, "addr"));
     if ( json_is_true(json_object_get(r, "data_is_ptr")) )
-        snprintf(data, sizeof(data), "*0x%llx",
-                 (unsigned long long)jint(r, "data"));
+        snprintf(data, sizeof(data), "*0x%llx", jhex(r, "data"));
     else
-        snprintf(data, sizeof(data), "0x%0*llx", digits,
-                 (unsigned long long)jint(r, "data"));
+        snprintf(data, sizeof(data), "0x%0*llx", digits, jhex(r, "data"));
     printf("%12.6f %4lld %-4s %-14s %-5s %4llu %5lld %-18s 0x%016llx %s\n",
            ts >= *t0 ? (double)(ts - *t0) / 1e9 : 0.0, jint(r, "vcpu"),
            mmio ? "MMIO" : "PIO", addr, jstr(r, "dir"), size,
-           jint(r, "count"), data, (unsigned long long)jint(r, "rip"),
-           jstr(r, "handler"));
+           jint(r, "count"), data, jhex(r, "rip"), jstr(r, "handler"));
 }
 
 static int do_iotrace(int argc, char **argv)

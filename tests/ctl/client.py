@@ -190,6 +190,42 @@ def silent(path, kind, limit):
            "after %.1f s: %s" % (t1 - t0, "gone" if gone else "there"))
 
 
+def trace_server(path):
+    """Plays coopvmmd's side of iotrace for coopctl, with fixed records."""
+    rec = {"ts_ns": 5000000000, "vcpu": 1, "kind": "pio", "dir": "write",
+           "addr": "0x3f8", "size": 1, "count": 1, "data": "0x41",
+           "data_is_ptr": False, "rip": "0xffffffff8155a0c3",
+           "handler": "dm"}
+    mmio = dict(rec, ts_ns=5000250000, kind="mmio", dir="read",
+                addr="0xfed000f0", size=4, data="0xa1b2c3d", handler="xen")
+    rep = dict(rec, ts_ns=5001000000, dir="read", addr="0x1f0", size=2,
+               count=256, data="0x7f3000", data_is_ptr=True)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    c, _ = srv.accept()
+    f = c.makefile("rb")
+    first = json.loads(f.readline())
+    report("iotrace-request", first == {"version": 1, "command": "iotrace",
+                                        "domain": "web"}, repr(first))
+    base = {"version": 1, "ok": True, "command": "iotrace", "domid": 1,
+            "overruns": 0}
+    c.sendall(json.dumps(dict(base, name="web", records=[rec, mmio]))
+              .encode() + b"\n")
+    polls = 0
+    for line in f:
+        req = json.loads(line)
+        polls += 1
+        if req != {"version": 1, "command": "iotrace"}:
+            report("iotrace-poll-request", False, repr(req))
+        recs = [rep] if polls == 1 else []
+        over = 7 if polls == 1 else 0
+        c.sendall(json.dumps(dict(base, records=recs, overruns=over))
+                  .encode() + b"\n")
+    report("iotrace-client-polls-then-closes", polls >= 2,
+           "%d polls" % polls)
+
+
 def main():
     path, what = sys.argv[1], sys.argv[2]
     if what == "bad":
@@ -199,6 +235,8 @@ def main():
         many(path, int(sys.argv[3]))
     elif what in ("idle", "noread", "trickle"):
         silent(path, what, float(sys.argv[3]))
+    elif what == "trace-server":
+        trace_server(path)
     elif what == "stamp":
         # Log stamper: prefix each line of stdin with CLOCK_MONOTONIC.
         out = open(path, "w", buffering=1)

@@ -575,8 +575,18 @@ static void test_socket_requests(void **state)
     fix.trace_left = 2;
     r = roundtrip(c, fd, "{\"version\":1,\"command\":\"iotrace\"}\n");
     assert_int_equal(json_array_size(json_object_get(r, "records")), 2);
-    assert_string_equal(json_string_value(json_object_get(
-        json_array_get(json_object_get(r, "records"), 0), "kind")), "mmio");
+    {
+        json_t *t = json_array_get(json_object_get(r, "records"), 0);
+
+        assert_string_equal(json_string_value(json_object_get(t, "kind")),
+                            "mmio");
+        assert_string_equal(json_string_value(json_object_get(t, "addr")),
+                            "0xfed00000");
+        assert_string_equal(json_string_value(json_object_get(t, "rip")),
+                            "0xffffffff81000000");
+        assert_string_equal(json_string_value(json_object_get(t, "data")),
+                            "0x41");
+    }
     json_decref(r);
     assert_int_equal(fix.trace_off, 0);
     close(fd);
