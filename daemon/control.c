@@ -91,7 +91,13 @@ static int mkdir_p(const char *dir)
             continue;
         last = *p == '\0';
         *p = '\0';
-        if ( mkdir(buf, 0755) < 0 && errno != EEXIST )
+        /* 0755 whatever the umask: group members must reach the socket. */
+        if ( mkdir(buf, 0755) == 0 )
+        {
+            if ( chmod(buf, 0755) < 0 )
+                return -errno;
+        }
+        else if ( errno != EEXIST )
             return -errno;
         if ( last )
             break;
