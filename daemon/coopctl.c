@@ -664,7 +664,8 @@ static void usage(FILE *f)
             "commands (unambiguous prefixes work; status is the default):\n",
             CONTROL_DEFAULT_PATH);
     for ( i = 0; i < NCOMMANDS; i++ )
-        fprintf(f, "  %s %s\n", commands[i].name, commands[i].args);
+        fprintf(f, "  %s%s%s\n", commands[i].name,
+                *commands[i].args ? " " : "", commands[i].args);
 }
 
 /* Exact name, else the one command the prefix starts; NULL + message. */
