@@ -156,8 +156,13 @@ static json_t *conn_recv(struct conn *c)
             }
         }
         r = recv(c->fd, c->buf + c->len, c->size - c->len, 0);
-        if ( r < 0 && errno == EINTR && !stop )
+        if ( r < 0 && errno == EINTR )
+        {
+            /* Only top and iotrace catch signals: Ctrl-C means "done". */
+            if ( stop )
+                exit(EXIT_SUCCESS);
             continue;
+        }
         if ( r <= 0 )
         {
             if ( r == 0 )
