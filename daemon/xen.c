@@ -93,6 +93,7 @@ struct backend {
     struct xs_handle *xsh;
     uint64_t xs_retry;          /* poll to retry xs_open */
     bool xs_lost_logged;
+    bool xs_socket;             /* xenstored runs in dom0: socket only */
     xenstat_handle *xst;
     unsigned int xst_live;      /* XENSTAT_VBD/NETWORK that work */
     bool xst_logged;            /* xenstat_init failure said */
@@ -307,7 +308,16 @@ static bool xen_xs_open(struct backend *b)
         return true;
     if ( b->poll < b->xs_retry )
         return false;
-    b->xsh = xs_open(0);
+    /*
+     * With xenstored in dom0 (its socket exists, or did once), connect
+     * through the socket only: xs_open(0) falls back to /dev/xen/xenbus
+     * when the daemon is down, and a request there blocks until some
+     * xenstored answers - a hung poll loop.  With xenstore in a stub
+     * domain the device is the only way, and the flag stays clear.
+     */
+    if ( !access(xs_daemon_socket(), F_OK) )
+        b->xs_socket = true;
+    b->xsh = xs_open(b->xs_socket ? XS_OPEN_SOCKETONLY : 0);
     if ( !b->xsh )
     {
         if ( !b->xs_lost_logged )
@@ -354,6 +364,25 @@ static int xen_xs_read(struct backend *b, const char *path, char *buf,
     snprintf(buf, len, "%.*s", (int)l, v);
     free(v);
     return 0;
+}
+
+/*
+ * Is xenstored still there?  When it dies, libxenstore's reader thread
+ * ends without waking the watch fd, so only a request can tell; one every
+ * XEN_XS_RETRY polls, answered or refused, costs no hypercall.
+ */
+static void xen_xs_ping(struct backend *b)
+{
+    unsigned int l;
+    char *v;
+
+    if ( !b->xsh || b->poll % XEN_XS_RETRY )
+        return;
+    v = xs_read(b->xsh, XBT_NULL, "/", &l);
+    if ( v )
+        free(v);
+    else if ( errno != ENOENT && errno != EACCES )
+        xen_xs_lost(b, "xs_read /");
 }
 
 /* Name and stub domain of a domain (first sight, churn, periodically). */
@@ -922,6 +951,8 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
     xen_cache_merge(b, n);
     if ( !b->xsh )
         xen_xs_open(b);
+    else
+        xen_xs_ping(b);
 
     for ( i = 0; i < (unsigned int)n; i++ )
     {
