@@ -62,6 +62,7 @@ struct control {
     unsigned int ncl;
     int map[CONTROL_MAX_POLLFDS];   /* pollfd index -> slot, -1: listener */
     unsigned int nmap;
+    unsigned int budget;            /* requests left in this round */
     struct daemon *d;               /* last seen, for control_close() */
 };
 
@@ -386,6 +387,8 @@ static void serve(struct control *c, struct client *cl, struct daemon *d,
     if ( cl->closing || cl->outlen )
         return;
     nl = cl->inlen ? memchr(cl->in, '\n', cl->inlen) : NULL;
+    if ( nl && !c->budget )
+        return;                     /* next round: see control_pollfds() */
     if ( !nl )
     {
         if ( cl->inlen >= CONTROL_REQ_MAX )
@@ -397,6 +400,7 @@ static void serve(struct control *c, struct client *cl, struct daemon *d,
         return;
     }
     len = (size_t)(nl - cl->in);
+    c->budget--;
     cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
     reply = dispatch(&x, cl->in, len, cl->may_read, cl->may_write,
                      &close_after);
@@ -471,6 +475,11 @@ static bool do_write(struct client *cl, uint64_t now_ns)
     return true;
 }
 
+static bool has_request(const struct client *cl)
+{
+    return !cl->closing && cl->inlen && memchr(cl->in, '\n', cl->inlen);
+}
+
 unsigned int control_pollfds(struct control *c, struct pollfd *pfd,
                              unsigned int max)
 {
@@ -490,7 +499,11 @@ unsigned int control_pollfds(struct control *c, struct pollfd *pfd,
         if ( !cl )
             continue;
         pfd[k].fd = cl->fd;
-        pfd[k].events = cl->outlen ? POLLOUT :
+        /*
+         * A request already read but not served (the round's budget ran
+         * out) waits for POLLOUT, which a live socket reports at once.
+         */
+        pfd[k].events = cl->outlen || has_request(cl) ? POLLOUT :
                         (cl->closing || cl->eof) ? 0 : POLLIN;
         pfd[k].revents = 0;
         c->map[k++] = (int)i;
@@ -504,6 +517,9 @@ static void client_event(struct control *c, unsigned int slot, short rev,
 {
     struct client *cl = c->cl[slot];
 
+    /* Out of budget: leave its bytes in the kernel for the next round. */
+    if ( !c->budget && !cl->outlen )
+        return;
     if ( (rev & POLLIN) && !do_read(cl) )
     {
         drop(c, slot, "read error");
@@ -544,6 +560,7 @@ void control_events(struct control *c, const struct pollfd *pfd,
     int slot;
 
     c->d = d;
+    c->budget = CONTROL_SERVE_BURST;
     for ( i = 0; i < n && i < c->nmap; i++ )
     {
         if ( !pfd[i].revents )

@@ -33,6 +33,11 @@ struct control;
 #define CONTROL_REPLY_MAX       (8 * 1024 * 1024)   /* one reply */
 #define CONTROL_MAX_CLIENTS     256
 #define CONTROL_IDLE_NS         (10ull * 1000000000ull)
+/*
+ * Requests served per control_events() call: the rest wait for the next
+ * round, so that a crowd of clients cannot hold the loop past a poll.
+ */
+#define CONTROL_SERVE_BURST     32
 /* pollfds control_pollfds() may fill: the listener and every client. */
 #define CONTROL_MAX_POLLFDS     (CONTROL_MAX_CLIENTS + 1)
 

@@ -638,6 +638,35 @@ static void test_socket_limits(void **state)
     assert_int_equal(control_nclients(c), 0);
     close(fd);
 
+    /* A crowd: at most CONTROL_SERVE_BURST answered per round. */
+    for ( i = 0; i < 40; i++ )
+    {
+        fds[i] = conn();
+        pump(c, 1);
+    }
+    for ( i = 0; i < 40; i++ )
+        assert_int_equal(write(fds[i], "{\"version\":1,\"command\":"
+                               "\"status\"}\n", 34), 34);
+    {
+        char b[65536];
+        unsigned int answered = 0;
+
+        usleep(50000);
+        pump(c, 1);
+        for ( i = 0; i < 40; i++ )
+            answered += recv(fds[i], b, sizeof(b), MSG_DONTWAIT) > 0;
+        assert_int_equal(answered, CONTROL_SERVE_BURST);
+        pump(c, 1);
+        pump(c, 1);
+        for ( i = 0; i < 40; i++ )
+            answered += recv(fds[i], b, sizeof(b), MSG_DONTWAIT) > 0;
+        assert_int_equal(answered, 40);
+    }
+    for ( i = 0; i < 40; i++ )
+        close(fds[i]);
+    pump(c, 1);
+    assert_int_equal(control_nclients(c), 0);
+
     /* Bounded: the client past the limit is told so and closed. */
     for ( i = 0; i <= CONTROL_MAX_CLIENTS; i++ )
     {
