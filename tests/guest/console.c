@@ -8,8 +8,11 @@
 #include "lib.h"
 
 #define XEN_HVM_DEBUGCONS_IOPORT 0xe9
-/* Xen splits guest lines at DOMAIN_PBUF_SIZE - 1 = 199 bytes: stay below. */
-#define CON_LINE_MAX 180
+/*
+ * Xen prints a guest line when it has 199 (DOMAIN_PBUF_SIZE - 1) characters
+ * or at '\n': 183 + " con=NNNNNNNNNN" = 198 keeps a line whole.
+ */
+#define CON_LINE_MAX 183
 #define CON_TAIL " con=0000000000\n"    /* fixed width: length is known */
 
 static char line[CON_LINE_MAX + sizeof(CON_TAIL)];
@@ -26,8 +29,14 @@ void con_strn(const char *s, uint32_t n)
 {
     uint32_t i;
 
-    for ( i = 0; i < n && s[i] && line_len < CON_LINE_MAX; i++ )
+    for ( i = 0; i < n && s[i]; i++ )
     {
+        if ( line_len == CON_LINE_MAX )
+        {
+            /* Truncated: say so with a final '~'. */
+            line[CON_LINE_MAX - 1] = '~';
+            return;
+        }
         char c = s[i];
 
         /* Keep one report per line whatever the command line holds. */

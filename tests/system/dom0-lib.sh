@@ -118,6 +118,11 @@ guest_phase() {
     guest_lines "$1" | grep "^COOPGUEST phase=$2 rep=${3:-0} " | tail -1
 }
 
+# guest_wake DOMID PHASE [REP]: the wake-up line of a ping-pong phase with gap-us.
+guest_wake() {
+    guest_lines "$1" | grep "^COOPGUEST wake phase=$2 rep=${3:-0} " | tail -1
+}
+
 guest_destroy() { T=30 run xl destroy "$1" > /dev/null; }
 
 # ioreq_dump: run the hv-patch CLI; output in $IOREQ_OUT, status in $IOREQ_RC.

@@ -5,7 +5,8 @@
 # Scheduler smoke test, the base for the daemon scenarios: two spinning test
 # guests in a one-CPU credit cpupool; `xl sched-credit` sets and reads back
 # weight and cap, and the weights take effect (CPU time splits about 3:1 for
-# weights 768:256).  Restores Pool-0 at the end.
+# weights 768:256).  A third guest measures, for later comparison, how late
+# an I/O guest wakes beside the spinners.  Restores Pool-0 at the end.
 
 cpu_time() {
     xl list "$1" | awk 'NR == 2 { print $6 }'
@@ -34,6 +35,20 @@ ratio=$(awk -v a="$h0" -v b="$h1" -v c="$l0" -v d="$l1" \
     'BEGIN { if ( d - c > 0 ) printf "%d", 10 * (b - a) / (d - c); else print 999 }')
 note "CPU seconds over 8 s: heavy $h0 -> $h1, light $l0 -> $l1, ratio x10 = $ratio"
 check_range share-768-256 20 45 "$ratio" "heavy/light CPU time x10 (weights 3:1):"
+
+# Baseline for the daemon scenarios: how late does an I/O guest that sleeps
+# 5 ms between port reads wake up while two guests spin on its CPU?
+guest_start pp "ping-pong port=0x512 n=200 gap-us=5000" 'pool = "p1"' ||
+    fail create-pp "xl create failed"
+pp=$(guest_domid pp)
+check pp-shutdown "ping-pong guest powered off within 60 s" guest_wait_shutdown pp 60
+l=$(guest_phase "$pp" 0)
+w=$(guest_wake "$pp" 0)
+note "ping-pong beside 2 spinners: $l"
+note "ping-pong beside 2 spinners: $w"
+check_eq pp-ops 200 "$(field "$l" ops)" "ping-pong round trips:"
+check_range pp-wake-median 0 5000000000 "$(field "$w" median_ns)" "wake-up lateness median ns"
+guest_destroy pp
 
 run xl sched-credit -d light -c 25
 check_eq cap-light "256 25" "$(xl sched-credit -d light | awk 'NR == 2 { print $3, $4 }')" "weight cap:"

@@ -29,6 +29,7 @@ l=$(guest_phase "$id" 7)
 check_eq ping-pong-gap-ops 50 "$(field "$l" ops)"
 check_range ping-pong-gap-wakeups 50 1000 "$(field "$l" wakeups)" "wakeups"
 check_range ping-pong-gap-ns 100000000 5000000000 "$(field "$l" ns)" "50 x 2 ms gaps took ns"
+check_range ping-pong-wake-median 0 1000000000 "$(field "$(guest_wake "$id" 7)" median_ns)" "wake-up lateness median ns"
 
 ioreq_dump
 case $IOREQ_RC:$IOREQ_OUT in
