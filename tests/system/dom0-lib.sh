@@ -11,8 +11,16 @@ GUEST_ELF=/usr/local/bin/coopguest.elf
 up() { cut -d' ' -f1 /proc/uptime; }
 note() { echo "COOPTEST-NOTE $SCENARIO: $*"; }
 
-pass() { n=$1; shift; echo "COOPTEST-CHECK PASS $SCENARIO/$n: $*"; }
-fail() { n=$1; shift; echo "COOPTEST-CHECK FAIL $SCENARIO/$n: $*"; }
+# Each result is shown at once and kept in $RESULTS_FILE; main.sh prints
+# the file again once the scenario's guests are gone, and the host reads that
+# copy, so guest console lines cannot split a result line.
+RESULTS_FILE=${RESULTS_FILE:-/tmp/coop-results}
+result() {
+    echo "COOPTEST-CHECK $*"
+    echo "$*" >> "$RESULTS_FILE"
+}
+pass() { n=$1; shift; result "PASS $SCENARIO/$n: $*"; }
+fail() { n=$1; shift; result "FAIL $SCENARIO/$n: $*"; }
 
 # check NAME "evidence" CMD...: PASS if CMD succeeds.
 check() {
