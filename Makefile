@@ -40,7 +40,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
-        check-conf check-daemon check-init check-docs \
+        check-conf check-daemon check-init check-docs check-ctl check-hv \
         check-fuzz check-xen bench demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -87,17 +87,20 @@ $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
 # Every Debian package the build and the tests need, on a fresh Debian 12.
 DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
                libjansson-dev libcmocka-dev
-DEB_TEST    := valgrind mandoc util-linux procps shellcheck
+# hv-patch/build (it also enables deb-src and runs apt-get source itself)
+DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
+DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 \
+               prometheus time qemu-system-x86 cpio file kmod
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    $(DEB_BUILD) $(DEB_TEST)
+	    $(DEB_BUILD) $(DEB_XEN) $(DEB_TEST)
 
 # ---------------------------------------------------------------- tests
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz daemon init docs
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs xen
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -113,6 +116,16 @@ check-daemon: all $(B)/genrec
 
 check-init: all $(B)/genrec
 	tests/run-all init
+
+check-ctl: all $(B)/genrec
+	tests/run-all ctl
+
+check-hv:
+	tests/run-all hv
+
+# The system test: Xen booted under QEMU (see tests/system/README.md).
+check-xen: all
+	tests/run-all xen
 
 check-docs:
 	tests/run-all docs

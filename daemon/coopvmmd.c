@@ -317,9 +317,9 @@ static int do_poll(struct daemon *d)
     log_debug("poll %llu: %u domains in %llu us",
               (unsigned long long)d->stats.polls, d->n,
               (unsigned long long)d->stats.last_poll_dur_ns / 1000);
-    if ( d->conf->metrics_file[0] &&
-         metrics_write_file(d, d->conf->metrics_file) )
-        log_warn("cannot write the metrics file %s", d->conf->metrics_file);
+    /* metrics_write_file() logs its own failures. */
+    if ( d->conf->metrics_file[0] )
+        metrics_write_file(d, d->conf->metrics_file);
     return 0;
 }
 
@@ -528,7 +528,8 @@ static void main_loop(struct daemon *d, struct control *ctl,
             sig_hup = 0;
             daemon_reload(d, NULL);
         }
-        if ( rc > 0 )
+        /* Also on a timeout: control deadlines (idle clients) are due. */
+        if ( rc >= 0 )
         {
             unsigned int first = 0;
 
