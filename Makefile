@@ -13,7 +13,7 @@ DEFAULTDIR  ?= $(SYSCONFDIR)/default
 DESTDIR     ?=
 
 PKG_CONFIG  ?= pkg-config
-PKGS        := xencontrol xenstore xenstat libconfuse jansson
+PKGS        := xencontrol xenstore xenstat libconfuse jansson zlib
 PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -81,12 +81,12 @@ $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
 
 # The synthetic recording generator drives the real recording writer.
 $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
-	$(CC) $(CFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs zlib)
 
 # ---------------------------------------------------------------- deps
 # Every Debian package the build and the tests need, on a fresh Debian 12.
 DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
-               libjansson-dev libcmocka-dev
+               libjansson-dev libcmocka-dev zlib1g-dev
 # hv-patch/build (it also enables deb-src and runs apt-get source itself)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
 DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 \

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "log.h"
 #include "record.h"
@@ -25,7 +26,7 @@ struct rec_dom {
 };
 
 struct recorder {
-    FILE *f;
+    gzFile f;                   /* gzip if the name ends in .gz */
     char *path;
     uint64_t last_ns;
     bool started;
@@ -101,19 +102,23 @@ struct recorder *record_open(const char *path,
                              const struct backend_info *info)
 {
     struct recorder *r = calloc(1, sizeof(*r));
+    size_t len;
 
     if ( !r )
         return NULL;
     r->dom = calloc(DOMID_LIMIT, sizeof(*r->dom));
     r->path = strdup(path);
-    r->f = fopen(path, "a");
+    /* "T": written as plain text unless the name asks for gzip. */
+    len = strlen(path);
+    r->f = gzopen(path, len > 3 && !strcmp(path + len - 3, ".gz") ? "ab"
+                                                                   : "abT");
     if ( !r->dom || !r->path || !r->f )
     {
         log_err("cannot open the recording %s", path);
         record_close(r);
         return NULL;
     }
-    fprintf(r->f, "%s\nh signals=%#x scheds=%s\n", RECORD_MAGIC,
+    gzprintf(r->f, "%s\nh signals=%#x scheds=%s\n", RECORD_MAGIC,
             info->signals, info->scheds[0] ? info->scheds : "-");
     return r;
 }
@@ -127,17 +132,17 @@ static bool meta_differs(const struct policy_sample *a,
            a->stub_of != b->stub_of || strcmp(a->name, b->name);
 }
 
-static void write_meta(FILE *f, const struct policy_sample *s)
+static void write_meta(gzFile f, const struct policy_sample *s)
 {
     char uuid[37];
 
     record_uuid_fmt(s->uuid, uuid);
-    fprintf(f, "m %u %s %u %u %u %s %#x %#x %d %s\n", s->domid, uuid,
+    gzprintf(f, "m %u %s %u %u %u %s %#x %#x %d %s\n", s->domid, uuid,
             s->vcpus, s->pool, s->pool_cpus, record_sched_name(s->sched),
             s->signals, s->flags, s->stub_of, s->name);
 }
 
-static void write_counters(FILE *f, struct rec_dom *d,
+static void write_counters(gzFile f, struct rec_dom *d,
                            const struct policy_sample *s)
 {
     struct policy_counters cur = s->c;
@@ -153,10 +158,10 @@ static void write_counters(FILE *f, struct rec_dom *d,
     }
     if ( !last )
         return;
-    fprintf(f, "c %u", s->domid);
+    gzprintf(f, "c %u", s->domid);
     for ( i = 0; i < last; i++ )
-        fprintf(f, " %" PRId64, delta[i]);
-    fputc('\n', f);
+        gzprintf(f, " %" PRId64, delta[i]);
+    gzputc(f, '\n');
 }
 
 static int track(struct recorder *r, uint32_t domid)
@@ -189,7 +194,7 @@ static void sweep(struct recorder *r)
             r->present[j++] = id;
             continue;
         }
-        fprintf(r->f, "x %u\n", id);
+        gzprintf(r->f, "x %u\n", id);
         free(r->dom[id]);
         r->dom[id] = NULL;
     }
@@ -201,7 +206,7 @@ int record_poll(struct recorder *r, uint64_t now_ns,
 {
     unsigned int i;
 
-    fprintf(r->f, "t %" PRIu64 "\n",
+    gzprintf(r->f, "t %" PRIu64 "\n",
             r->started ? now_ns - r->last_ns : (uint64_t)0);
     r->started = true;
     r->last_ns = now_ns;
@@ -216,7 +221,7 @@ int record_poll(struct recorder *r, uint64_t now_ns,
         if ( d && memcmp(d->last.uuid, s[i].uuid, 16) )
         {
             /* domid reused: the old domain is gone, a new one came */
-            fprintf(r->f, "x %u\n", s[i].domid);
+            gzprintf(r->f, "x %u\n", s[i].domid);
             memset(d, 0, sizeof(*d));
             write_meta(r->f, &s[i]);
             d->exp_w = ~s[i].weight;    /* force a w line */
@@ -232,7 +237,7 @@ int record_poll(struct recorder *r, uint64_t now_ns,
         else if ( meta_differs(&d->last, &s[i]) )
             write_meta(r->f, &s[i]);
         if ( s[i].weight != d->exp_w || s[i].cap != d->exp_c )
-            fprintf(r->f, "w %u %u %u\n", s[i].domid, s[i].weight,
+            gzprintf(r->f, "w %u %u %u\n", s[i].domid, s[i].weight,
                     s[i].cap);
         d->exp_w = s[i].weight;
         d->exp_c = s[i].cap;
@@ -241,10 +246,14 @@ int record_poll(struct recorder *r, uint64_t now_ns,
         d->gen = r->gen;
     }
     sweep(r);
-    if ( fflush(r->f) )
+    /* Every poll reaches the file: a crash loses at most this one. */
+    if ( gzflush(r->f, Z_SYNC_FLUSH) != Z_OK )
     {
-        log_err("write to the recording %s", r->path);
-        return -errno;
+        int zerr;
+
+        log_warnx("write to the recording %s: %s", r->path,
+                  gzerror(r->f, &zerr));
+        return -EIO;
     }
     return 0;
 }
@@ -269,7 +278,7 @@ void record_close(struct recorder *r)
     if ( !r )
         return;
     if ( r->f )
-        fclose(r->f);
+        gzclose(r->f);
     if ( r->dom )
         for ( i = 0; i < r->npresent; i++ )
             free(r->dom[r->present[i]]);

@@ -3,7 +3,7 @@
  * replay.c - the replay backend: plays a recording (see record.h) through
  * the same policy and actuator code as a live host.
  *
- * The file is read as a stream, one poll at a time.  Scheduler changes go
+ * The file is read as a stream, one poll at a time, plain or gzip'd.  Scheduler changes go
  * into the replay's model of the host, so the next sample shows them, as
  * a real hypervisor would.  Any malformed line stops the replay with the
  * file name and line number; nothing is guessed.
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "backend.h"
 #include "log.h"
@@ -27,7 +28,7 @@ struct rdom {
 };
 
 struct backend {
-    FILE *f;
+    gzFile f;                   /* plain text or gzip, zlib tells */
     char *path;
     unsigned int lineno;
     double speed;
@@ -54,13 +55,22 @@ static int next_line(struct backend *b)
     size_t len;
 
     do {
-        if ( !fgets(b->line, sizeof(b->line), b->f) )
-            return ferror(b->f) ? bad(b, "read error") : 1;
+        if ( !gzgets(b->f, b->line, sizeof(b->line)) )
+        {
+            int zerr;
+            const char *msg = gzerror(b->f, &zerr);
+
+            if ( zerr != Z_OK )     /* Z_BUF_ERROR: cut short */
+                return bad(b, msg);
+            if ( !gzeof(b->f) )
+                return bad(b, "read error");
+            return 1;
+        }
         b->lineno++;
         len = strlen(b->line);
         if ( len && b->line[len - 1] == '\n' )
             b->line[--len] = '\0';
-        else if ( !feof(b->f) )
+        else if ( !gzeof(b->f) )
             return bad(b, "line too long");
         else
             return bad(b, "truncated recording (last line is incomplete)");
@@ -263,7 +273,7 @@ static void replay_close(struct backend *b)
     if ( !b )
         return;
     if ( b->f )
-        fclose(b->f);
+        gzclose(b->f);
     free(b->dom);
     free(b->order);
     free(b->path);
@@ -286,7 +296,7 @@ static int replay_open(struct backend **out, const struct backend_args *a)
         replay_close(b);
         return -ENOMEM;
     }
-    b->f = fopen(b->path, "r");
+    b->f = gzopen(b->path, "rb");
     if ( !b->f )
     {
         rc = -errno;
