@@ -40,6 +40,8 @@ struct dom_state {
     unsigned int pending_count;
     uint64_t since_ns;
     int pin;                    /* runtime pin, or POLICY_CLASS_NONE */
+    bool classified;            /* `reason` explains the current class */
+    char reason[POLICY_REASON_MAX];
 };
 
 struct pool_acc {
@@ -373,25 +375,40 @@ static void describe(char *buf, const struct policy_cond *c,
              c->below ? "<" : ">", member ? c->leave : c->enter);
 }
 
-/* Does class k match?  `reason` gets the condition that decided it. */
+/* What decided a classification; turned into text only when shown. */
+struct why {
+    const struct policy_cond *cond;     /* NULL: catch-all or no match */
+    bool member;
+    bool matched;
+};
+
+static void why_text(char *buf, const struct why *w,
+                     const struct dom_state *st)
+{
+    if ( w->cond )
+        describe(buf, w->cond, st, w->member);
+    else
+        snprintf(buf, POLICY_REASON_MAX, "%s",
+                 w->matched ? "catch-all" : "no class matched");
+}
+
+/* Does class k match?  `w` gets the condition that decided it. */
 static bool class_matches(const struct policy_class *k,
                           const struct dom_state *st, bool member,
-                          char *reason)
+                          struct why *w)
 {
     unsigned int i;
 
+    *w = (struct why){ .member = member, .matched = true };
     if ( !k->ncond )
-    {
-        snprintf(reason, POLICY_REASON_MAX, "catch-all");
         return true;
-    }
     for ( i = 0; i < k->ncond; i++ )
     {
         bool h = cond_holds(&k->cond[i], st, member);
 
         if ( h && !k->match_all )
         {
-            describe(reason, &k->cond[i], st, member);
+            w->cond = &k->cond[i];
             return true;
         }
         if ( !h && k->match_all )
@@ -399,19 +416,19 @@ static bool class_matches(const struct policy_class *k,
     }
     if ( !k->match_all )
         return false;
-    describe(reason, &k->cond[0], st, member);
+    w->cond = &k->cond[0];
     return true;
 }
 
 static int classify(const struct policy_config *cfg,
-                    const struct dom_state *st, char *reason)
+                    const struct dom_state *st, struct why *w)
 {
     unsigned int i;
 
     for ( i = 0; i < cfg->nclass; i++ )
-        if ( class_matches(&cfg->cls[i], st, st->cls == (int)i, reason) )
+        if ( class_matches(&cfg->cls[i], st, st->cls == (int)i, w) )
             return i;
-    snprintf(reason, POLICY_REASON_MAX, "no class matched");
+    *w = (struct why){ .matched = false };
     return POLICY_CLASS_NONE;
 }
 
@@ -553,7 +570,7 @@ static void decide(struct policy_engine *pe, uint64_t now,
     struct dom_state *st = lookup(pe, s->domid);
     const struct policy_override *o = policy_find_override(cfg, s);
     struct pool_acc *pa = pool_for(pe, s->pool, s->pool_cpus);
-    char reason[POLICY_REASON_MAX];
+    struct why why;
     int cand;
 
     memset(d, 0, sizeof(*d));
@@ -578,14 +595,16 @@ static void decide(struct policy_engine *pe, uint64_t now,
     if ( d->unmanaged != POLICY_MANAGED )
     {
         st->cls = st->pending = POLICY_CLASS_NONE;
-        snprintf(d->reason, sizeof(d->reason), "not managed");
+        st->classified = false;
+        snprintf(st->reason, sizeof(st->reason), "not managed");
         goto targets;
     }
     if ( follow != NO_FOLLOW )
     {
         d->class_changed = st->cls != follow;
         st->cls = follow;
-        snprintf(d->reason, sizeof(d->reason), "follows its guest d%d",
+        st->classified = false;
+        snprintf(st->reason, sizeof(st->reason), "follows its guest d%d",
                  s->stub_of);
     }
     else if ( st->pin != POLICY_CLASS_NONE || (o && o->pin >= 0) )
@@ -597,17 +616,27 @@ static void decide(struct policy_engine *pe, uint64_t now,
         if ( d->class_changed )
             st->since_ns = now;
         st->cls = st->pending = pin;
-        snprintf(d->reason, sizeof(d->reason), "pinned");
+        st->classified = false;
+        snprintf(st->reason, sizeof(st->reason), "pinned");
     }
     else if ( d->rates_valid )
     {
-        cand = classify(cfg, st, reason);
+        /*
+         * The reason is formatted (floating point, the costly part of a
+         * poll) only when a class is adopted, or first settled.
+         */
+        cand = classify(cfg, st, &why);
         dwell_step(cfg, st, cand, now, d);
-        snprintf(d->reason, sizeof(d->reason), "%s", reason);
+        if ( d->class_changed || (!st->classified && cand == st->cls) )
+        {
+            why_text(st->reason, &why, st);
+            st->classified = true;
+        }
     }
     else
-        snprintf(d->reason, sizeof(d->reason), "first sample");
+        snprintf(st->reason, sizeof(st->reason), "first sample");
  targets:
+    memcpy(d->reason, st->reason, sizeof(d->reason));
     d->cls = st->cls;
     d->since_ns = st->since_ns;
     if ( d->unmanaged == POLICY_MANAGED )
