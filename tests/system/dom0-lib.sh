@@ -165,3 +165,17 @@ ioreq_debugkey() {
     echo "$IOREQ_OUT" | sed "s/^/COOPTEST-OUT $SCENARIO: debug-key j: /"
     return $IOREQ_RC
 }
+
+# artifact NAME FILE: copy FILE out of dom0.  The host finds it in
+# <logdir>/artifacts/<scenario>/NAME.  It travels on the console as
+# numbered lines of gzip+base64 and a closing line with the count and the
+# MD5 of FILE, which the host checks (a garbled line fails the copy:
+# FAIL <scenario>/artifact-NAME).  Print it while no guest is running.
+artifact() {
+    if [ ! -f "$2" ]; then
+        fail "artifact-$1" "no file $2 to copy out"
+        return 1
+    fi
+    gzip -c "$2" | base64 | awk -v a="$SCENARIO/$1" '{ print "COOPTEST-ARTIFACT-LINE " a " " NR " " $0 }'
+    echo "COOPTEST-ARTIFACT $SCENARIO/$1 lines=$(gzip -c "$2" | base64 | wc -l) md5=$(md5sum < "$2" | cut -d' ' -f1)"
+}
