@@ -15,6 +15,7 @@
 #   - system calls per poll/refresh with `strace -c` (ioctl on
 #     /dev/xen/privcmd = hypercalls), strace attached to coopvmmd for a
 #     window, and xentop -i 3 minus -i 1, divided by 2.
+# (Not "n": the dom0-lib.sh result helpers set it.)
 # Results go out as "BENCH key=value..." notes once every guest is quiet.
 
 . /tests/files/daemon-lib.sh
@@ -77,10 +78,10 @@ w=0
 while [ -z "$(polls)" ] && [ $w -lt 40 ]; do sleep 0.5; w=$((w + 1)); done
 check daemon-started "coopvmmd answers on its socket" test -n "$(polls)"
 
-for n in 10 "$NMAX"; do
-    grow_to "$n"
+for want in 10 "$NMAX"; do
+    grow_to "$want"
     nd=$(xl list | awk 'NR > 1' | wc -l)     # with dom0
-    check_eq "guests-$n" "$n" "$NG" "idle guests running:"
+    check_eq "guests-$want" "$want" "$NG" "idle guests running:"
     sleep 3                                 # the daemon sees them all
 
     # coopvmmd: CPU time per poll
@@ -94,11 +95,22 @@ for n in 10 "$NMAX"; do
     p0=$(polls)
     timeout -s INT "$WIN" strace -c -p $DPID -o /tmp/st.d > /dev/null 2>&1
     p1=$(polls)
-    sed "s/^/COOPTEST-OUT $SCENARIO: strace coopvmmd n=$n: /" /tmp/st.d
+    sed "s/^/COOPTEST-OUT $SCENARIO: strace coopvmmd n=$want: /" /tmp/st.d
     set -- $(strace_count /tmp/st.d)
     dpolls_st=$((p1 - p0))
     dio=$(awk -v a="$1" -v p="$dpolls_st" 'BEGIN { if ( p > 0 ) printf "%.2f", a / p }')
     dsys=$(awk -v a="$2" -v p="$dpolls_st" 'BEGIN { if ( p > 0 ) printf "%.2f", a / p }')
+
+    # coopvmmd: its ioctls by request code and file descriptor
+    p0=$(polls)
+    timeout -s INT "$WIN" strace -e trace=ioctl -p $DPID -o /tmp/st.i > /dev/null 2>&1
+    p1=$(polls)
+    ls -l /proc/$DPID/fd | awk '{ print "fd", $(NF - 2), $NF }' |
+        sed "s/^/COOPTEST-OUT $SCENARIO: coopvmmd n=$want: /"
+    sed -n 's/^ioctl(\([0-9]*\), \([^,]*\),.*/fd \1 \2/p' /tmp/st.i | sort | uniq -c |
+        sed "s/^/COOPTEST-OUT $SCENARIO: coopvmmd ioctls in $((p1 - p0)) polls n=$want: /"
+    dbyreq=$(sed -n 's/^ioctl(\([0-9]*\), \([^,]*\),.*/\2/p' /tmp/st.i | sort | uniq -c |
+        awk -v p=$((p1 - p0)) '{ printf "%s%s:%.2f", s, $2, (p > 0 ? $1 / p : 0); s = "," }')
 
     # xentop: CPU time per refresh, 3 runs of -i 1 and -i 11
     x1=$( (xt_cpu 1; xt_cpu 1; xt_cpu 1) | median)
@@ -108,16 +120,16 @@ for n in 10 "$NMAX"; do
     # xentop: system calls per refresh (-i 3 minus -i 1)
     strace -f -c -o /tmp/st.x1 "$XT" -b -d 1 -i 1 > /dev/null 2>&1
     strace -f -c -o /tmp/st.x3 "$XT" -b -d 1 -i 3 > /dev/null 2>&1
-    sed "s/^/COOPTEST-OUT $SCENARIO: strace xentop -i 3 n=$n: /" /tmp/st.x3
+    sed "s/^/COOPTEST-OUT $SCENARIO: strace xentop -i 3 n=$want: /" /tmp/st.x3
     set -- $(strace_count /tmp/st.x1) $(strace_count /tmp/st.x3)
     xio=$(awk -v a="$1" -v b="$3" 'BEGIN { printf "%.1f", (b - a) / 2 }')
     xsys=$(awk -v a="$2" -v b="$4" 'BEGIN { printf "%.1f", (b - a) / 2 }')
 
-    note "n=$n domains=$nd: coopvmmd ${dpoll_us} us/poll, $dio ioctl/poll ($dsys syscalls); xentop ${xref_us} us/refresh (i1 $x1 us, i11 $x11 us), $xio ioctl/refresh ($xsys syscalls)"
-    bench "poll guests=$n domains=$nd coop_us_per_poll=$dpoll_us coop_polls_straced=$dpolls_st coop_ioctl_per_poll=$dio coop_syscalls_per_poll=$dsys xentop_us_per_refresh=$xref_us xentop_i1_us=$x1 xentop_i11_us=$x11 xentop_ioctl_per_refresh=$xio xentop_syscalls_per_refresh=$xsys"
-    check "measured-$n" "coopvmmd ${dpoll_us:-?} us/poll, xentop ${xref_us:-?} us/refresh" \
+    note "n=$want domains=$nd: coopvmmd ${dpoll_us} us/poll, $dio ioctl/poll ($dsys syscalls); xentop ${xref_us} us/refresh (i1 $x1 us, i11 $x11 us), $xio ioctl/refresh ($xsys syscalls)"
+    bench "poll guests=$NG domains=$nd coop_us_per_poll=$dpoll_us coop_polls_straced=$dpolls_st coop_ioctl_per_poll=$dio coop_syscalls_per_poll=$dsys coop_ioctl_by_request=$dbyreq xentop_us_per_refresh=$xref_us xentop_i1_us=$x1 xentop_i11_us=$x11 xentop_ioctl_per_refresh=$xio xentop_syscalls_per_refresh=$xsys"
+    check "measured-$want" "coopvmmd ${dpoll_us:-?} us/poll, xentop ${xref_us:-?} us/refresh" \
         test -n "$dpoll_us" -a -n "$x1" -a -n "$x11"
-    [ "$NG" -lt "$n" ] && break
+    [ "$NG" -lt "$want" ] && break
 done
 
 kill $DPID
