@@ -23,7 +23,7 @@ OUT=/tmp/bench.out
 SETTLE=${COOPVMM_TEST_BENCH_SETTLE:-10}
 WIN=${COOPVMM_TEST_BENCH_WINDOW:-20}
 GAP=${COOPVMM_TEST_BENCH_GAP_US:-500}
-PP="ping-pong n=500 gap-us=$GAP repeat=1000000"
+PP="ping-pong n=500 gap-us=$GAP repeat=65535"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if ( NR ) print v[int((NR + 1) / 2)] }'; }
 cpu_s() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $6 }'; }
