@@ -107,10 +107,11 @@ for want in 10 "$NMAX"; do
     p1=$(polls)
     ls -l /proc/$DPID/fd | awk '{ print "fd", $(NF - 2), $NF }' |
         sed "s/^/COOPTEST-OUT $SCENARIO: coopvmmd n=$want: /"
-    sed -n 's/^ioctl(\([0-9]*\), \([^,]*\),.*/fd \1 \2/p' /tmp/st.i | sort | uniq -c |
+    # "ioctl(FD, REQUEST, 0xADDR) = R"; REQUEST may hold commas (_IOC(...)).
+    sed -n 's/^ioctl(\([0-9]*\), \(.*\), 0x[0-9a-f]*) .*/fd \1 \2/p' /tmp/st.i | sort | uniq -c |
         sed "s/^/COOPTEST-OUT $SCENARIO: coopvmmd ioctls in $((p1 - p0)) polls n=$want: /"
-    dbyreq=$(sed -n 's/^ioctl(\([0-9]*\), \([^,]*\),.*/\2/p' /tmp/st.i | sort | uniq -c |
-        awk -v p=$((p1 - p0)) '{ printf "%s%s:%.2f", s, $2, (p > 0 ? $1 / p : 0); s = "," }')
+    dbyreq=$(sed -n 's/^ioctl(\([0-9]*\), \(.*\), 0x[0-9a-f]*) .*/fd\1:\2/p' /tmp/st.i | tr -d ' ' | sort | uniq -c |
+        awk -v p=$((p1 - p0)) '{ printf "%s%s:%.2f", s, $2, (p > 0 ? $1 / p : 0); s = ";" }')
 
     # xentop: CPU time per refresh, 3 runs of -i 1 and -i 11
     x1=$( (xt_cpu 1; xt_cpu 1; xt_cpu 1) | median)
