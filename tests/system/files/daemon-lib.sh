@@ -140,7 +140,7 @@ pool_drop() {
 # names this scenario (or is 1), so that one check must fail.
 sabotage() {
     case ${COOPVMM_TEST_SABOTAGE:-0} in
-    1|"$SCENARIO") note "SABOTAGE: expecting '$1-wrong' instead of '$1'"; echo "$1-wrong" ;;
+    1|"$SCENARIO") note "SABOTAGE: expecting '$1-wrong' instead of '$1'" >&2; echo "$1-wrong" ;;
     *) echo "$1" ;;
     esac
 }
