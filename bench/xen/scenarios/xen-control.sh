@@ -34,7 +34,9 @@ key_median() {
 }
 
 pool_make p1 credit 1 || fail pool "no credit pool p1"
-for K in ${COOPVMM_TEST_BENCH_KS:-1 2 3}; do
+# COOPVMM_TEST_BENCH_KS: the Ks, comma-separated (the harness passes
+# COOPVMM_TEST_* values of one word only).
+for K in $(echo "${COOPVMM_TEST_BENCH_KS:-1,2,3}" | tr , " "); do
     for mode in static coop; do
         tag="k$K-$mode"
         guest_start pp "$PP" 'pool = "p1"' || fail "create-pp-$tag" "xl create failed"
