@@ -90,7 +90,7 @@ DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
                libjansson-dev libcmocka-dev zlib1g-dev
 # hv-patch/build (it also enables deb-src and runs apt-get source itself)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
-DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 \
+DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 strace binutils \
                prometheus time qemu-system-x86 cpio file kmod
 deps:
 	apt-get update
