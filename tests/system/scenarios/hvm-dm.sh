@@ -9,7 +9,7 @@
 # claims that port (fw_cfg data), so each access is forwarded to the device
 # model.  The BIOS and the kernel do their own I/O, so the counters are
 # read just before and just after the burst, while the guest is quiet (it
-# sleeps 8 s after saying "ready" and 12 s after the burst), and the deltas
+# sleeps 10 s after saying "ready" and 15 s after the burst), and the deltas
 # must be exact: pio_write N, pio_read M (a read that the device model
 # completes re-enters the emulator; it must count once), dm N+M, none 0.
 # A third reading 1 s later must equal the second (nothing else is counted
