@@ -90,12 +90,18 @@ DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
                libjansson-dev libcmocka-dev zlib1g-dev
 # hv-patch/build (it also enables deb-src and runs apt-get source itself)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
+# Libraries the system test's qemu-xen device model (hvm-dm scenario)
+# takes from the host into dom0.
+DEB_HVM     := libssl3 libopus0 libgstreamer1.0-0 \
+               libgstreamer-plugins-base1.0-0 liborc-0.4-0 liblz4-1 \
+               libsasl2-2 libstdc++6 libudev1 libunwind8 libdw1 libelf1 \
+               libffi8 libbz2-1.0 libpcre2-8-0
 DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 strace binutils \
                prometheus time qemu-system-x86 cpio file kmod
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    $(DEB_BUILD) $(DEB_XEN) $(DEB_TEST)
+	    $(DEB_BUILD) $(DEB_XEN) $(DEB_TEST) $(DEB_HVM)
 
 # ---------------------------------------------------------------- tests
 check: all
