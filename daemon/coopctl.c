@@ -223,32 +223,44 @@ static int print_json(json_t *rep, size_t flags)
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/*
+ * Send a request and show its reply: JSON with -j, else `show` on
+ * success, else the error (reply_ok prints it).  The exit status.
+ */
+static int run_command(json_t *req, void (*show)(json_t *rep))
+{
+    json_t *rep = request(req);
+    int rc = EXIT_SUCCESS;
+
+    if ( json_out )
+        rc = print_json(rep, JSON_INDENT(2));
+    else if ( reply_ok(rep) )
+        show(rep);
+    else
+        rc = EXIT_FAILURE;
+    json_decref(rep);
+    return rc;
+}
+
+static void show_message(json_t *rep)
+{
+    const char *msg = json_string_value(json_object_get(rep, "message"));
+
+    if ( msg )
+        printf("%s\n", msg);
+}
+
 /* A simple command: {"command": name} plus string arguments. */
 static int simple(const char *cmd, const char *k1, const char *v1,
                   const char *k2, const char *v2)
 {
-    json_t *req = json_pack("{s:s}", "command", cmd), *rep;
-    const char *msg;
-    int rc;
+    json_t *req = json_pack("{s:s}", "command", cmd);
 
     if ( k1 )
         json_object_set_new(req, k1, json_string(v1));
     if ( k2 )
         json_object_set_new(req, k2, json_string(v2));
-    rep = request(req);
-    if ( json_out )
-        rc = print_json(rep, JSON_INDENT(2));
-    else if ( reply_ok(rep) )
-    {
-        msg = json_string_value(json_object_get(rep, "message"));
-        if ( msg )
-            printf("%s\n", msg);
-        rc = EXIT_SUCCESS;
-    }
-    else
-        rc = EXIT_FAILURE;
-    json_decref(rep);
-    return rc;
+    return run_command(req, show_message);
 }
 
 /* --------------------------------------------------------------- status */
@@ -373,19 +385,9 @@ static void print_status(json_t *rep)
 
 static int do_status(int argc, char **argv)
 {
-    json_t *rep = request(json_pack("{s:s}", "command", "status"));
-    int rc = EXIT_SUCCESS;
-
     (void)argc;
     (void)argv;
-    if ( json_out )
-        rc = print_json(rep, JSON_INDENT(2));
-    else if ( reply_ok(rep) )
-        print_status(rep);
-    else
-        rc = EXIT_FAILURE;
-    json_decref(rep);
-    return rc;
+    return run_command(json_pack("{s:s}", "command", "status"), print_status);
 }
 
 /* ------------------------------------------------------------------ top */
@@ -591,21 +593,17 @@ static int do_iotrace(int argc, char **argv)
 
 /* ------------------------------------------------------------- commands */
 
+static void show_metrics(json_t *rep)
+{
+    fputs(jstr(rep, "text"), stdout);
+}
+
 static int do_metrics(int argc, char **argv)
 {
-    json_t *rep = request(json_pack("{s:s}", "command", "metrics"));
-    int rc = EXIT_SUCCESS;
-
     (void)argc;
     (void)argv;
-    if ( json_out )
-        rc = print_json(rep, JSON_INDENT(2));
-    else if ( reply_ok(rep) )
-        fputs(jstr(rep, "text"), stdout);
-    else
-        rc = EXIT_FAILURE;
-    json_decref(rep);
-    return rc;
+    return run_command(json_pack("{s:s}", "command", "metrics"),
+                       show_metrics);
 }
 
 static int do_reload(int argc, char **argv)
