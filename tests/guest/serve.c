@@ -14,7 +14,8 @@
 
 #define SERVE_MAX_SAMPLES   16384       /* percentiles over the first ones */
 #define CAL_ITERS           (1U << 18)  /* ~1 ms under QEMU TCG */
-#define CAL_TRIALS          5
+#define CAL_TRIALS          8
+#define CAL_GAP_NS          12000000ULL /* between two trials */
 
 static uint32_t lat_samples[SERVE_MAX_SAMPLES];
 static uint32_t svc_samples[SERVE_MAX_SAMPLES];
@@ -36,7 +37,9 @@ static void __attribute__((noinline)) serve_spin(uint32_t iters)
 
 /*
  * Iterations of serve_spin per ms of Xen time.  The fastest of a few short
- * trials, so that a trial preempted by another domain does not count.
+ * trials spread over ~100 ms: a trial preempted by another domain, or run
+ * while the emulating host was briefly slower (QEMU TCG on a shared host),
+ * does not count.
  */
 static uint32_t serve_calibrate(void)
 {
@@ -45,8 +48,11 @@ static uint32_t serve_calibrate(void)
 
     for ( i = 0; i < CAL_TRIALS; i++ )
     {
-        uint64_t t0 = xen_now_ns(), t;
+        uint64_t t0, t;
 
+        if ( i )
+            xen_sleep_until(xen_now_ns() + CAL_GAP_NS, NULL);
+        t0 = xen_now_ns();
         serve_spin(CAL_ITERS);
         t = xen_now_ns() - t0;
         if ( t < best )
