@@ -88,7 +88,7 @@ $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
 # Every Debian package the build and the tests need, on a fresh Debian 12.
 DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
                libjansson-dev libcmocka-dev zlib1g-dev
-# hv-patch/build (it also enables deb-src and runs apt-get source itself)
+# hv-patch/build (from XEN_SRC; Debian's configs through apt-get download)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
 # Libraries the system test's qemu-xen device model (hvm-dm scenario)
 # takes from the host into dom0.
