@@ -71,7 +71,6 @@ static const struct abi_item items[] = {
     OFF(xen_sysctl, cmd),
     OFF(xen_sysctl, interface_version),
     OFF(xen_sysctl, u),
-    VAL(XEN_SYSCTL_INTERFACE_VERSION),
     VAL(XEN_SYSCTL_coop_ioreq),
     VAL(XEN_COOP_IOREQ_VERSION),
     VAL(XEN_COOP_IOREQ_OP_counters),
