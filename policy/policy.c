@@ -252,12 +252,15 @@ static struct pool_acc *pool_for(struct policy_engine *pe, uint32_t id,
 }
 
 /* Counter delta; false if it went down (a reset). */
-static bool delta(uint64_t cur, uint64_t prev, double *d)
+/*
+ * Growth of a cumulative counter since the previous sample.  *d is always
+ * set (0 after a reset); the result is 1 if the counter went back (reset,
+ * so the group's rates are unknown this poll), else 0.
+ */
+static unsigned int delta(uint64_t cur, uint64_t prev, double *d)
 {
-    if ( cur < prev )
-        return false;
-    *d = (double)(cur - prev);
-    return true;
+    *d = cur >= prev ? (double)(cur - prev) : 0;
+    return cur < prev;
 }
 
 static void set_raw(struct dom_state *st, enum policy_metric m, double v)
@@ -271,33 +274,39 @@ static void raw_rates(struct dom_state *st, const struct policy_sample *s,
                       double dt)
 {
     const struct policy_counters *c = &s->c, *p = &st->prev;
-    double d[20];
+    double d[18];
+    unsigned int back[G__COUNT];
     bool ok[G__COUNT];
     double io = 0;
     bool io_ok = false;
 
-    ok[G_CPU] = (s->signals & POLICY_HAS_CPU) &&
-                delta(c->cpu_ns, p->cpu_ns, &d[0]);
-    ok[G_IOREQ] = (s->signals & POLICY_HAS_IOREQ) &&
-                  delta(c->pio_read, p->pio_read, &d[1]) &&
-                  delta(c->pio_write, p->pio_write, &d[2]) &&
-                  delta(c->mmio_read, p->mmio_read, &d[3]) &&
-                  delta(c->mmio_write, p->mmio_write, &d[4]) &&
-                  delta(c->ioreq_bytes, p->ioreq_bytes, &d[5]) &&
-                  delta(c->ioreq_xen, p->ioreq_xen, &d[6]) &&
-                  delta(c->ioreq_dm, p->ioreq_dm, &d[7]) &&
-                  delta(c->ioreq_buffered, p->ioreq_buffered, &d[8]) &&
-                  delta(c->ioreq_none, p->ioreq_none, &d[9]);
-    ok[G_VBD] = (s->signals & POLICY_HAS_VBD) &&
-                delta(c->vbd_rd_req, p->vbd_rd_req, &d[10]) &&
-                delta(c->vbd_wr_req, p->vbd_wr_req, &d[11]) &&
-                delta(c->vbd_rd_sect, p->vbd_rd_sect, &d[12]) &&
-                delta(c->vbd_wr_sect, p->vbd_wr_sect, &d[13]);
-    ok[G_NET] = (s->signals & POLICY_HAS_NET) &&
-                delta(c->net_rx_pkts, p->net_rx_pkts, &d[14]) &&
-                delta(c->net_tx_pkts, p->net_tx_pkts, &d[15]) &&
-                delta(c->net_rx_bytes, p->net_rx_bytes, &d[16]) &&
-                delta(c->net_tx_bytes, p->net_tx_bytes, &d[17]);
+    /*
+     * Every delta is computed, whatever the signals, so that every d[] is
+     * set on every path; a group is valid when its signal is there and
+     * none of its counters went back.
+     */
+    back[G_CPU] = delta(c->cpu_ns, p->cpu_ns, &d[0]);
+    back[G_IOREQ] = delta(c->pio_read, p->pio_read, &d[1]) +
+                    delta(c->pio_write, p->pio_write, &d[2]) +
+                    delta(c->mmio_read, p->mmio_read, &d[3]) +
+                    delta(c->mmio_write, p->mmio_write, &d[4]) +
+                    delta(c->ioreq_bytes, p->ioreq_bytes, &d[5]) +
+                    delta(c->ioreq_xen, p->ioreq_xen, &d[6]) +
+                    delta(c->ioreq_dm, p->ioreq_dm, &d[7]) +
+                    delta(c->ioreq_buffered, p->ioreq_buffered, &d[8]) +
+                    delta(c->ioreq_none, p->ioreq_none, &d[9]);
+    back[G_VBD] = delta(c->vbd_rd_req, p->vbd_rd_req, &d[10]) +
+                  delta(c->vbd_wr_req, p->vbd_wr_req, &d[11]) +
+                  delta(c->vbd_rd_sect, p->vbd_rd_sect, &d[12]) +
+                  delta(c->vbd_wr_sect, p->vbd_wr_sect, &d[13]);
+    back[G_NET] = delta(c->net_rx_pkts, p->net_rx_pkts, &d[14]) +
+                  delta(c->net_tx_pkts, p->net_tx_pkts, &d[15]) +
+                  delta(c->net_rx_bytes, p->net_rx_bytes, &d[16]) +
+                  delta(c->net_tx_bytes, p->net_tx_bytes, &d[17]);
+    ok[G_CPU] = (s->signals & POLICY_HAS_CPU) && !back[G_CPU];
+    ok[G_IOREQ] = (s->signals & POLICY_HAS_IOREQ) && !back[G_IOREQ];
+    ok[G_VBD] = (s->signals & POLICY_HAS_VBD) && !back[G_VBD];
+    ok[G_NET] = (s->signals & POLICY_HAS_NET) && !back[G_NET];
 
     memset(st->raw_valid, 0, sizeof(st->raw_valid));
     if ( ok[G_CPU] && s->vcpus )
