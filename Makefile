@@ -236,9 +236,11 @@ bench-xen: all
 
 # ---------------------------------------------------------------- install
 # A fresh install observes: the configuration goes in with dry-run =
-# true, so coopvmmd logs what it would do and changes nothing until the
-# administrator sets dry-run = false and reloads.  An existing
-# configuration or defaults file is never overwritten.
+# true, so coopvmmd decides and reports (coopctl status, the log) but
+# changes nothing until the administrator sets dry-run = false and
+# reloads.  An existing configuration or defaults file is never
+# overwritten.
+OBSERVE_SED := -e 's/^dry-run = false$$/dry-run = true/'
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/coopvmmd $(DESTDIR)$(SBINDIR)/coopvmmd
@@ -247,8 +249,7 @@ install: all
 	grep -q '^dry-run = false$$' conf/coopvmm.conf
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf ]; then \
 	    conf=coopvmm.conf.example; else conf=coopvmm.conf; fi; \
-	sed -e 's/^dry-run = false$$/dry-run = true/' conf/coopvmm.conf \
-	    > $(DESTDIR)$(SYSCONFDIR)/$$conf && \
+	sed $(OBSERVE_SED) conf/coopvmm.conf > $(DESTDIR)$(SYSCONFDIR)/$$conf && \
 	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/$$conf
 	if [ -n "$(INITDIR)" ]; then \
 	    install -d $(DESTDIR)$(INITDIR) && \
@@ -279,7 +280,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/coopvmmd $(DESTDIR)$(BINDIR)/coopctl
 	rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf.example
-	sed -e 's/^dry-run = false$$/dry-run = true/' conf/coopvmm.conf | \
+	sed $(OBSERVE_SED) conf/coopvmm.conf | \
 	    cmp -s - $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf && \
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf || true
 	[ -z "$(INITDIR)" ] || rm -f $(DESTDIR)$(INITDIR)/coopvmmd
