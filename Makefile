@@ -30,7 +30,8 @@ PKG_DEB_libconfuse := libconfuse-dev
 PKG_DEB_jansson    := libjansson-dev
 PKG_DEB_zlib       := zlib1g-dev
 PKG_DEB_cmocka     := libcmocka-dev
-pkg_fix  = apt-get install $(or $(PKG_DEB_$(1)),the package with $(1).pc), or run make deps
+pkg_fix  = apt-get install $(or $(PKG_DEB_$(1)),the package with $(1).pc), or run \
+           make $(if $(filter cmocka,$(1)),test-deps,deps)
 pkg_need = $(if $(shell command -v $(PKG_CONFIG)),,$(error $(PKG_CONFIG) \
              not found: apt-get install pkg-config, or run make deps))$(foreach \
              m,$(1),$(if $(shell $(PKG_CONFIG) --exists $(m) && echo y),,$(error \
@@ -150,7 +151,7 @@ TEST_DEB_hv     := $(DEB_XEN)
 TEST_DEB_daemon := valgrind procps
 TEST_DEB_ctl    := valgrind python3 python3-prometheus-client util-linux \
                    bsdutils procps
-TEST_DEB_init   := shellcheck procps insserv systemd
+TEST_DEB_init   := shellcheck procps insserv systemd man-db
 TEST_DEB_docs   := mandoc
 TEST_DEB_xen    := $(DEB_XEN) $(DEB_HVM) qemu-system-x86 cpio file kmod \
                    time strace binutils procps
