@@ -29,7 +29,7 @@ SAN_FLAGS   := -O1 -g -fsanitize=address,undefined \
 VERSION     := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 B           := build
-POLICY_SRC  := policy/policy.c
+POLICY_SRC  := $(wildcard policy/*.c)
 DAEMON_SRC  := $(filter-out daemon/coopctl.c daemon/coopvmmd.c, \
                  $(wildcard daemon/*.c))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)

@@ -456,11 +456,11 @@ static void test_clamping(void **state)
         s.base_weight = t[i].base_w;
         s.base_cap = t[i].base_c;
         s.vcpus = t[i].vcpus;
-        policy_target(&cfg, 0, &o, &s, &w, &c);
+        policy_target(&cfg, 0, &o, &s, NULL, &w, &c);
         assert_int_equal(w, t[i].want_w);
         assert_int_equal(c, t[i].want_c);
         /* No class: the administrator's values, untouched by bounds. */
-        policy_target(&cfg, POLICY_CLASS_NONE, &o, &s, &w, &c);
+        policy_target(&cfg, POLICY_CLASS_NONE, &o, &s, NULL, &w, &c);
         assert_int_equal(w, t[i].base_w);
         assert_int_equal(c, t[i].base_c);
     }
