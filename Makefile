@@ -68,6 +68,7 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 TEST_SRC_policy :=
 TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
+TEST_SRC_shipped = $(TEST_SRC_conf)
 TEST_SRC_conf   := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \
                    daemon/conf_dump.c
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)

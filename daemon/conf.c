@@ -306,6 +306,7 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
         CFG_STR("above", "", CFGF_NONE),
         CFG_STR("below", "", CFGF_NONE),
         CFG_STR("leave", "", CFGF_NONE),
+        CFG_STR("missing", "fail", CFGF_NONE),
         CFG_END()
     };
     cfg_opt_t class_opts[] = {
@@ -313,6 +314,7 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
         CFG_STR("match", "all", CFGF_NONE),
         CFG_SEC("when", when_opts, CFGF_MULTI | CFGF_TITLE),
         CFG_STR("weight", "keep", CFGF_NONE),
+        CFG_STR("share", "", CFGF_NONE),
         CFG_STR("cap", "keep", CFGF_NONE),
         CFG_END()
     };
@@ -330,6 +332,9 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
         CFG_STR("interval", "1s", CFGF_NONE),
         CFG_STR("half-life", "5s", CFGF_NONE),
         CFG_STR("dwell", "3", CFGF_NONE),
+        CFG_STR("effect-check", "10", CFGF_NONE),
+        CFG_STR("effect-min", "30%", CFGF_NONE),
+        CFG_STR("hold-off", "5m", CFGF_NONE),
         CFG_BOOL("dry-run", cfg_false, CFGF_NONE),
         CFG_BOOL("restore-on-exit", cfg_true, CFGF_NONE),
         CFG_BOOL("manage-dom0", cfg_false, CFGF_NONE),

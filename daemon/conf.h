@@ -64,6 +64,8 @@ void conf_dump(const struct conf *c, FILE *f);
 int conf_parse_duration(const char *s, uint64_t *ns, const char **why);
 int conf_parse_weight(const char *s, enum policy_weight_kind *kind,
                       uint32_t *value, const char **why);
+/* share = N%, 1%..90% of the cpupool. */
+int conf_parse_share(const char *s, uint32_t *value, const char **why);
 int conf_parse_cap(const char *s, enum policy_cap_kind *kind,
                    uint32_t *value, const char **why);
 /* A plain decimal number >= 0 (12, 0.5, 1e6); -EINVAL otherwise. */

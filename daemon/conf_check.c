@@ -107,6 +107,26 @@ static int num_pct(const char *s, uint32_t *v, bool *pct)
     return rc;
 }
 
+/* share = N%: N % of the cpupool, 1%..90%. */
+int conf_parse_share(const char *s, uint32_t *v, const char **why)
+{
+    bool pct;
+    int rc;
+
+    rc = num_pct(s, v, &pct);
+    if ( rc == -EINVAL || (!rc && !pct) )
+    {
+        *why = "is not N% (1%..90% of the cpupool)";
+        return -EINVAL;
+    }
+    if ( rc || *v < 1 || *v > 90 )
+    {
+        *why = "is out of range (1%..90%)";
+        return -ERANGE;
+    }
+    return 0;
+}
+
 int conf_parse_weight(const char *s, enum policy_weight_kind *kind,
                       uint32_t *v, const char **why)
 {
@@ -143,15 +163,16 @@ int conf_parse_cap(const char *s, enum policy_cap_kind *kind, uint32_t *v,
     int rc;
 
     *v = 0;
-    if ( !strcmp(s, "keep") || !strcmp(s, "none") )
+    if ( !strcmp(s, "keep") || !strcmp(s, "none") || !strcmp(s, "rest") )
     {
-        *kind = s[0] == 'k' ? POLICY_CAP_KEEP : POLICY_CAP_NONE;
+        *kind = s[0] == 'k' ? POLICY_CAP_KEEP :
+                s[0] == 'n' ? POLICY_CAP_NONE : POLICY_CAP_REST;
         return 0;
     }
     rc = num_pct(s, v, &pct);
     if ( rc == -EINVAL )
     {
-        *why = "is not keep, none, N (0..12800) or N% (1%..100%)";
+        *why = "is not keep, none, rest, N (0..12800) or N% (1%..100%)";
         return rc;
     }
     if ( rc || (pct ? *v < 1 || *v > 100 : *v > 12800) )
@@ -291,6 +312,11 @@ void conf_build_cond(struct pctx *p, cfg_t *w, struct policy_cond *c)
                   lv, s);
         return;
     }
+    s = cfg_getstr(w, "missing");
+    if ( strcmp(s, "fail") && strcmp(s, "skip") )
+        conf_perr(p, opt_line(p, w, "missing"),
+                  "missing: '%s' is not fail or skip", s);
+    c->skip_missing = !strcmp(s, "skip");
     c->leave = c->enter;
     if ( !opt_set(p, w, "leave") )
         return;
@@ -356,6 +382,18 @@ void conf_class_values(struct pctx *p, cfg_t *sec, struct policy_class *c)
     if ( rc )
         conf_perr(p, opt_line(p, sec, "weight"), rc == -ERANGE ?
                   "weight: %s %s" : "weight: '%s' %s", s, why);
+    if ( opt_set(p, sec, "share") )
+    {
+        s = cfg_getstr(sec, "share");
+        if ( opt_set(p, sec, "weight") )
+            conf_perr(p, opt_line(p, sec, "share"), "class '%s': set "
+                      "weight or share, not both", n);
+        else if ( (rc = conf_parse_share(s, &c->weight, &why)) )
+            conf_perr(p, opt_line(p, sec, "share"), rc == -ERANGE ?
+                      "share: %s %s" : "share: '%s' %s", s, why);
+        else
+            c->weight_kind = POLICY_WEIGHT_SHARE;
+    }
     s = cfg_getstr(sec, "cap");
     rc = conf_parse_cap(s, &c->cap_kind, &c->cap, &why);
     if ( rc )
@@ -457,6 +495,23 @@ static void override_pin(struct pctx *p, cfg_t *cfg, cfg_t *sec,
                   "domain cannot be pinned", pat);
 }
 
+/* "N%", 1..100, as a fraction. */
+static int get_pct(const char *s, double *frac)
+{
+    size_t n = strlen(s);
+    char buf[32];
+    double v;
+
+    if ( n < 2 || n >= sizeof(buf) || s[n - 1] != '%' )
+        return -EINVAL;
+    memcpy(buf, s, n - 1);
+    buf[n - 1] = '\0';
+    if ( conf_parse_number(buf, &v) || v < 1 || v > 100 )
+        return -ERANGE;
+    *frac = v / 100.0;
+    return 0;
+}
+
 int conf_globals(struct pctx *p, cfg_t *cfg, struct conf *c)
 {
     struct policy_config *pc = &c->policy;
@@ -469,6 +524,16 @@ int conf_globals(struct pctx *p, cfg_t *cfg, struct conf *c)
     get_dur(p, cfg, "half-life", 0, 3600 * NS_S, "0s..1h",
             &pc->halflife_ns);
     pc->dwell = get_uint(p, cfg, "dwell", 1, 1000);
+    pc->effect_polls = get_uint(p, cfg, "effect-check", 0, 1000);
+    s = cfg_getstr(cfg, "effect-min");
+    if ( conf_parse_number(s, &pc->effect_min) == 0 )
+        conf_perr(p, opt_line(p, cfg, "effect-min"), "effect-min: '%s' "
+                  "needs a %% sign (1%%..100%%)", s);
+    else if ( get_pct(s, &pc->effect_min) )
+        conf_perr(p, opt_line(p, cfg, "effect-min"), "effect-min: '%s' is "
+                  "not a percentage 1%%..100%%", s);
+    get_dur(p, cfg, "hold-off", 0, 24 * 3600 * NS_S, "0s..24h",
+            &pc->holdoff_ns);
     c->dry_run = cfg_getbool(cfg, "dry-run");
     c->restore_on_exit = cfg_getbool(cfg, "restore-on-exit");
     pc->manage_dom0 = cfg_getbool(cfg, "manage-dom0");

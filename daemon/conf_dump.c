@@ -60,12 +60,15 @@ static void dump_class(FILE *f, const struct policy_class *c)
     fprintf(f, "class %s match %s\n", c->name,
             !c->ncond ? "always" : c->match_all ? "all" : "any");
     for ( i = 0; i < c->ncond; i++ )
-        fprintf(f, "  when %s %s %.15g leave %.15g\n",
+        fprintf(f, "  when %s %s %.15g leave %.15g%s\n",
                 policy_metric_name(c->cond[i].metric),
                 c->cond[i].below ? "below" : "above",
-                c->cond[i].enter, c->cond[i].leave);
+                c->cond[i].enter, c->cond[i].leave,
+                c->cond[i].skip_missing ? " missing skip" : "");
     if ( c->weight_kind == POLICY_WEIGHT_KEEP )
         fprintf(f, "  weight keep\n");
+    else if ( c->weight_kind == POLICY_WEIGHT_SHARE )
+        fprintf(f, "  share %u%%\n", c->weight);
     else
         fprintf(f, "  weight %u%s\n", c->weight, wk[c->weight_kind]);
     switch ( c->cap_kind )
@@ -75,6 +78,9 @@ static void dump_class(FILE *f, const struct policy_class *c)
         break;
     case POLICY_CAP_NONE:
         fprintf(f, "  cap none\n");
+        break;
+    case POLICY_CAP_REST:
+        fprintf(f, "  cap rest\n");
         break;
     default:
         fprintf(f, "  cap %u%s\n", c->cap,
@@ -99,6 +105,9 @@ void conf_dump(const struct conf *c, FILE *f)
     dump_dur(f, "interval", c->interval_ns);
     dump_dur(f, "half-life", pc->halflife_ns);
     fprintf(f, "dwell %u\n", pc->dwell);
+    fprintf(f, "effect-check %u\n", pc->effect_polls);
+    fprintf(f, "effect-min %.15g%%\n", pc->effect_min * 100);
+    dump_dur(f, "hold-off", pc->holdoff_ns);
     fprintf(f, "dry-run %s\n", c->dry_run ? "yes" : "no");
     fprintf(f, "restore-on-exit %s\n", c->restore_on_exit ? "yes" : "no");
     fprintf(f, "manage-dom0 %s\n", pc->manage_dom0 ? "yes" : "no");

@@ -44,6 +44,9 @@ uint64_t *record_counter(struct policy_counters *c, unsigned int i)
         &c->ioreq_dm, &c->ioreq_buffered, &c->ioreq_none, &c->vbd_rd_req,
         &c->vbd_wr_req, &c->vbd_rd_sect, &c->vbd_wr_sect, &c->net_rx_pkts,
         &c->net_tx_pkts, &c->net_rx_bytes, &c->net_tx_bytes,
+        /* version 2 */
+        &c->rs_running_ns, &c->rs_runnable_ns, &c->rs_blocked_ns,
+        &c->rs_offline_ns, &c->dm_cpu_ns, &c->dm_runs,
     };
 
     return f[i];

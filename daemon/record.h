@@ -3,10 +3,11 @@
  * record.h - recordings: what `coopvmmd --record` writes and the replay
  * backend reads.
  *
- * Format "coopvmm-recording 1", line-oriented, one record per line:
+ * Format "coopvmm-recording 2", line-oriented, one record per line:
  *
- *   coopvmm-recording 1          header; may appear again (a new session:
- *                                every domain is gone)
+ *   coopvmm-recording 2          header; may appear again (a new session:
+ *                                every domain is gone).  Version 1 files
+ *                                (19 counters) are read too.
  *   # text                       comment
  *   h signals=HEX scheds=LIST    host: live signals, schedulers found
  *   t NS                         a poll, NS nanoseconds after the previous
@@ -16,7 +17,7 @@
  *   w DOMID WEIGHT CAP           scheduler values changed by someone
  *                                other than the recording daemon (and at
  *                                first sight)
- *   c DOMID D1 ... D19           counter deltas since the domain's last
+ *   c DOMID D1 ... D25           counter deltas since the domain's last
  *                                poll, in the order of struct
  *                                policy_counters; trailing zeros left out;
  *                                no line: nothing changed; a negative
@@ -34,8 +35,10 @@
 #include "backend.h"
 #include "policy.h"
 
-#define RECORD_MAGIC        "coopvmm-recording 1"
-#define RECORD_NCOUNTERS    19
+#define RECORD_MAGIC        "coopvmm-recording 2"
+#define RECORD_MAGIC_V1     "coopvmm-recording 1"
+#define RECORD_NCOUNTERS    25      /* version 2 */
+#define RECORD_NCOUNTERS_V1 19
 
 struct recorder;
 

@@ -40,6 +40,7 @@ struct backend {
     struct rdom *dom;           /* by domid */
     uint32_t *order;            /* present domids, in order of arrival */
     unsigned int norder;
+    unsigned int ncounters;     /* counters a c line may hold (version) */
     char line[LINE_MAX_LEN];
 };
 
@@ -189,7 +190,7 @@ static int line_counters(struct backend *b, char *args)
 
         errno = 0;
         v = strtoll(tok, &end, 10);
-        if ( errno || *end || i == RECORD_NCOUNTERS )
+        if ( errno || *end || i == b->ncounters )
             return bad(b, "malformed c line");
         *record_counter(&d->s.c, i++) += (uint64_t)v;
     }
@@ -243,8 +244,11 @@ static int read_poll(struct backend *b)
     {
         char *args = b->line + 2;
 
-        if ( !strcmp(b->line, RECORD_MAGIC) )
+        if ( !strcmp(b->line, RECORD_MAGIC) ||
+             !strcmp(b->line, RECORD_MAGIC_V1) )
         {
+            b->ncounters = b->line[strlen(b->line) - 1] == '1'
+                           ? RECORD_NCOUNTERS_V1 : RECORD_NCOUNTERS;
             while ( b->norder )
                 drop(b, b->order[0]);
             continue;
@@ -304,7 +308,12 @@ static int replay_open(struct backend **out, const struct backend_args *a)
         replay_close(b);
         return rc;
     }
-    if ( next_line(b) || strcmp(b->line, RECORD_MAGIC) )
+    rc = next_line(b);
+    if ( !rc && !strcmp(b->line, RECORD_MAGIC_V1) )
+        b->ncounters = RECORD_NCOUNTERS_V1;
+    else if ( !rc && !strcmp(b->line, RECORD_MAGIC) )
+        b->ncounters = RECORD_NCOUNTERS;
+    else
     {
         rc = bad(b, "not a coopvmm recording (no \"" RECORD_MAGIC
                     "\" header)");

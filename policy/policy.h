@@ -133,7 +133,8 @@ enum policy_cap_kind {
     POLICY_CAP_ABS,             /* value, % of one pCPU as Xen counts it */
     POLICY_CAP_PCT_VCPU,        /* value % of each online vCPU */
     POLICY_CAP_REST,            /* an even part of what the cpupool's other
-                                   domains leave (see policy_update) */
+                                   domains leave, to the nearest multiple
+                                   of 5, at least POLICY_REST_MIN */
 };
 
 /*

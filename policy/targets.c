@@ -225,7 +225,7 @@ void policy_pool_finish(struct pool_acc *pa)
     if ( !pa->nrest )
         return;
     rest = pa->cpus * 100.0 - pa->used;
-    each = rest > 0 ? (uint32_t)(rest / pa->nrest) : 0;
-    each -= each % 5;
+    /* To the nearest multiple of 5: a step of the demand, not noise. */
+    each = rest > 0 ? (uint32_t)(rest / pa->nrest / 5.0 + 0.5) * 5 : 0;
     pa->view.rest_cap = each < POLICY_REST_MIN ? POLICY_REST_MIN : each;
 }

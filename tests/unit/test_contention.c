@@ -286,13 +286,14 @@ static void test_share_and_rest(void **state)
     /* Spinners at 128: 0.8 x 384 / 0.2 = 1536. */
     assert_int_equal(d[0].weight, 1536);
     /* Served: the server runs its 450 ms with a little wait; its demand
-     * (47 %) leaves 53 % to the spinners: 15 % each, in steps of 5. */
+     * (47 %) leaves 53 % to the spinners: 17.7 % each, to 20 in steps
+     * of 5. */
     pool_second(s, 3, 450, 20);
     poll(pe, 3 * SEC, s, 4, d);
     for ( i = 1; i < 4; i++ )
     {
         assert_string_equal(policy_class_name(&cfg, d[i].cls), "cpu-hog");
-        assert_int_equal(d[i].cap, 15);
+        assert_int_equal(d[i].cap, 20);
     }
     /* The server stops serving: no one waits, the hogs are let go. */
     for ( i = 0; i < 3; i++ )
