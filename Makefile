@@ -41,7 +41,8 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-fuzz check-xen bench bench-replay bench-xen demo-recording
+        check-layout check-fuzz check-xen bench bench-replay bench-xen \
+        demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
 
@@ -69,7 +70,7 @@ TEST_SRC_policy :=
 TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 TEST_SRC_conf   := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \
-                   daemon/conf_dump.c
+                   daemon/conf_dump.c daemon/conf_pctx.c
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
@@ -107,7 +108,7 @@ deps:
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs xen
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -136,6 +137,10 @@ check-xen: all
 
 check-docs:
 	tests/run-all docs
+
+# No include circle among the modules (tests/tools/include-cycles).
+check-layout:
+	tests/run-all layout
 
 # The shipped demo recording: recorded on real Xen under QEMU by the
 # system test's daemon-record scenario.

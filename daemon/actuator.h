@@ -6,7 +6,7 @@
 #ifndef COOPVMM_ACTUATOR_H
 #define COOPVMM_ACTUATOR_H
 
-#include "daemon.h"
+#include "daemon_types.h"
 #include "record.h"
 
 /* After sampling: fill base values, adopt manual changes as base. */

@@ -6,6 +6,7 @@
  * hypervisor through libxenctrl, libxenstore and libxenstat; "replay" plays
  * a recording back and applies changes to its model of the host.  Neither
  * knows about policy: they fill struct policy_sample and apply weight/cap.
+ * Each backend's header (xen.h, replay.h) names its table.
  */
 #ifndef COOPVMM_BACKEND_H
 #define COOPVMM_BACKEND_H
@@ -76,8 +77,5 @@ struct backend_ops {
                  uint64_t *overruns);
     void (*close)(struct backend *b);
 };
-
-extern const struct backend_ops backend_xen;
-extern const struct backend_ops backend_replay;
 
 #endif /* COOPVMM_BACKEND_H */

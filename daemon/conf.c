@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * conf.c - read coopvmm.conf (libconfuse) into a struct conf: the option
- * tables, the parse, the error list and libconfuse's callbacks.
+ * tables, the parse and libconfuse's callbacks.  The error list is the
+ * parse context's (conf_pctx.c).
  *
  * Parsing happens in three steps:
  *  1. conf_prep() (conf_prep.c) copies the text, dropping comments and
@@ -33,49 +34,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf_int.h"
+#include "conf.h"
+#include "conf_check.h"
+#include "conf_pctx.h"
+#include "conf_prep.h"
 
 #define CONF_MAX_SIZE   (1u << 20)
-#define CONF_MAX_ERRORS 100     /* printed; the rest are counted */
-
-struct perr {
-    unsigned int line, seq;
-    char *msg;
-};
 
 /* libconfuse callbacks carry no user pointer: the parse in progress. */
 static struct pctx *cur;
-
-static void perr_add(struct pctx *p, unsigned int line, char *msg)
-{
-    if ( p->quiet )
-    {
-        free(msg);
-        return;
-    }
-    if ( !msg || GROW(p->err, p->nerr, p->aerr) )
-    {
-        free(msg);
-        p->oom = true;
-        return;
-    }
-    p->err[p->nerr].line = line;
-    p->err[p->nerr].seq = p->nerr;
-    p->err[p->nerr].msg = msg;
-    p->nerr++;
-}
-
-void conf_perr(struct pctx *p, unsigned int line, const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-
-    va_start(ap, fmt);
-    if ( vasprintf(&msg, fmt, ap) < 0 )
-        msg = NULL;
-    va_end(ap);
-    perr_add(p, line, msg);
-}
 
 static void conf_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 {
@@ -85,83 +52,11 @@ static void conf_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
         return;
     if ( vasprintf(&msg, fmt, ap) < 0 )
         msg = NULL;
-    perr_add(cur, cfg && cfg->line > 0 ? (unsigned int)cfg->line : 0, msg);
-}
-
-static int perr_cmp(const void *a, const void *b)
-{
-    const struct perr *x = a, *y = b;
-
-    if ( x->line != y->line )
-        return x->line < y->line ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* All errors, in line order, one "file:line: message" per line. */
-static char *perr_text(struct pctx *p)
-{
-    size_t len = 0, off = 0;
-    unsigned int i;
-    char *t;
-
-    qsort(p->err, p->nerr, sizeof(*p->err), perr_cmp);
-    for ( i = 0; i < p->nerr && i < CONF_MAX_ERRORS; i++ )
-        len += strlen(p->name) + strlen(p->err[i].msg) + 16;
-    t = malloc(len + strlen(p->name) + 64);
-    if ( !t )
-        return NULL;
-    t[0] = '\0';
-    for ( i = 0; i < p->nerr && i < CONF_MAX_ERRORS; i++ )
-    {
-        if ( p->err[i].line )
-            off += sprintf(t + off, "%s:%u: %s\n", p->name, p->err[i].line,
-                           p->err[i].msg);
-        else
-            off += sprintf(t + off, "%s: %s\n", p->name, p->err[i].msg);
-    }
-    if ( p->nerr > CONF_MAX_ERRORS )
-        sprintf(t + off, "%s: %u more errors\n", p->name,
-                p->nerr - CONF_MAX_ERRORS);
-    return t;
-}
-
-static void pctx_free(struct pctx *p)
-{
-    unsigned int i;
-
-    for ( i = 0; i < p->nerr; i++ )
-        free(p->err[i].msg);
-    for ( i = 0; i < p->nsec; i++ )
-        free(p->sec[i].title);
-    free(p->err);
-    free(p->sec);
-    free(p->opt);
+    conf_perr_add(cur, cfg && cfg->line > 0 ? (unsigned int)cfg->line : 0,
+                  msg);
 }
 
 /* ------------------------------------------------------------ step 2 */
-
-int conf_sec_index(cfg_t *sec)
-{
-    long s = cfg_getint(sec, "__sec");
-
-    return s >= 0 && s < (long)cur->nsec ? (int)s : -1;
-}
-
-/* The head of a section's option list (-1: the top level). */
-static int *opt_head(struct pctx *p, int sec)
-{
-    return sec >= 0 ? &p->sec[sec].opts : &p->root_opts;
-}
-
-struct popt *conf_opt_find(struct pctx *p, int sec, const char *name)
-{
-    int i;
-
-    for ( i = *opt_head(p, sec); i >= 0; i = p->opt[i].next )
-        if ( !strcmp(p->opt[i].name, name) )
-            return &p->opt[i];
-    return NULL;
-}
 
 static int v_close(cfg_opt_t *opt);
 
@@ -176,7 +71,7 @@ static const char *parent_title(struct pctx *p, int n)
 /* Every option: remember its line; an option set twice is an error. */
 static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
 {
-    int sec = conf_sec_index(cfg);
+    int sec = conf_sec_index(cur, cfg);
     struct popt *o;
 
     if ( opt->type == CFGT_SEC )
@@ -188,16 +83,8 @@ static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
                   "'%s' is already set at line %u", opt->name, o->line);
         return 0;
     }
-    if ( GROW(cur->opt, cur->nopt, cur->aopt) )
-    {
+    if ( conf_opt_add(cur, sec, opt->name, (unsigned int)cfg->line) )
         cur->oom = true;
-        return 0;
-    }
-    o = &cur->opt[cur->nopt];
-    o->next = *opt_head(cur, sec);
-    *opt_head(cur, sec) = cur->nopt++;
-    snprintf(o->name, sizeof(o->name), "%s", opt->name);
-    o->line = (unsigned int)cfg->line;
     return 0;
 }
 
@@ -208,7 +95,7 @@ static int v_sec(cfg_t *cfg, cfg_opt_t *opt)
         [SEC_CLASS] = CONF_MAX_CLASS, [SEC_WHEN] = CONF_MAX_SEC,
         [SEC_DOMAIN] = CONF_MAX_DOMAIN,
     };
-    int n = conf_sec_index(cfg), i;
+    int n = conf_sec_index(cur, cfg), i;
     struct psec *s;
 
     (void)opt;
@@ -284,7 +171,7 @@ static int v_close(cfg_opt_t *opt)
     if ( n < 0 || cur->sec[n].checked || !cur->sec[n].title )
         return 0;
     sec = cfg_opt_gettsec(opt, cur->sec[n].title);
-    if ( !sec || conf_sec_index(sec) != n )
+    if ( !sec || conf_sec_index(cur, sec) != n )
         return 0;
     if ( k == SEC_CLASS )
         conf_class_values(cur, sec, &cls);
@@ -411,13 +298,13 @@ int conf_load_buffer(const char *name, const char *buf, size_t len,
     if ( rc && !p.nerr && !p.oom )
         conf_perr(&p, 0, "%s", strerror(-rc));
     if ( rc && errors )
-        *errors = perr_text(&p);
+        *errors = conf_perr_text(&p);
     if ( rc )
         conf_free(c);
     else
         *out = c;
     free(text);
-    pctx_free(&p);
+    conf_pctx_free(&p);
     return rc;
 }
 

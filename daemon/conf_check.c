@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/un.h>
 
-#include "conf_int.h"
+#include "conf_check.h"
 
 const char *const conf_loglevels[] = {
     [CONF_LOG_ERR] = "err", [CONF_LOG_WARNING] = "warning",
@@ -185,21 +185,21 @@ int conf_parse_number(const char *s, double *v)
 
 static unsigned int sec_line(struct pctx *p, cfg_t *sec)
 {
-    int s = conf_sec_index(sec);
+    int s = conf_sec_index(p, sec);
 
     return s >= 0 ? p->sec[s].line : (unsigned int)sec->line;
 }
 
 static unsigned int opt_line(struct pctx *p, cfg_t *sec, const char *name)
 {
-    struct popt *o = conf_opt_find(p, conf_sec_index(sec), name);
+    struct popt *o = conf_opt_find(p, conf_sec_index(p, sec), name);
 
     return o ? o->line : sec_line(p, sec);
 }
 
 static bool opt_set(struct pctx *p, cfg_t *sec, const char *name)
 {
-    return conf_opt_find(p, conf_sec_index(sec), name) != NULL;
+    return conf_opt_find(p, conf_sec_index(p, sec), name) != NULL;
 }
 
 static void get_dur(struct pctx *p, cfg_t *cfg, const char *name,
@@ -333,7 +333,7 @@ static bool class_name_ok(struct pctx *p, cfg_t *sec, const char *n)
 
 static bool checked(struct pctx *p, cfg_t *sec)
 {
-    int s = conf_sec_index(sec);
+    int s = conf_sec_index(p, sec);
 
     return s >= 0 && p->sec[s].checked;
 }

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf_int.h"
+#include "conf_check.h"
+#include "conf_dump.h"
+#include "conf_prep.h"
 
 static void dump_str(FILE *f, const char *key, const char *s)
 {

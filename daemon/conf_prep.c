@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf_int.h"
+#include "conf_prep.h"
 
 struct buf {
     char *p;

@@ -28,8 +28,9 @@
 
 #include <jansson.h>
 
-#include "control_int.h"
-#include "daemon.h"
+#include "control.h"
+#include "control_cmd.h"
+#include "daemon_types.h"
 #include "log.h"
 
 #define IN_CHUNK        4096

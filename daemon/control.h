@@ -1,14 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * control.h - coopvmmd's control socket: the UNIX stream socket coopctl
- * talks to, and the request dispatcher behind it.
- *
- * Protocol (version CONTROL_PROTO_VERSION): one JSON object per line each
- * way.  A request is {"version": 1, "command": "status", ...arguments};
- * a reply always carries "version" and "ok", and on failure "error", a
- * human-readable message.  A connection may carry several requests, one
- * at a time; an oversized, truncated, non-JSON or unknown request gets an
- * error reply and the connection is closed after it.
+ * talks to (control.c); the request dispatcher behind it is
+ * control_cmd.h's, the protocol and its limits control_proto.h's.
  *
  * Everything here runs inside the daemon's poll() loop and never blocks
  * it: sockets are non-blocking, requests are bounded to CONTROL_REQ_MAX,
@@ -24,22 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control_proto.h"
+
 struct daemon;
 struct control;
-
-#define CONTROL_PROTO_VERSION   1
-#define CONTROL_DEFAULT_PATH    "/run/coopvmm/coopvmmd.sock"
-#define CONTROL_REQ_MAX         (64 * 1024)         /* bytes, newline incl. */
-#define CONTROL_REPLY_MAX       (8 * 1024 * 1024)   /* one reply */
-#define CONTROL_MAX_CLIENTS     256
-#define CONTROL_IDLE_NS         (10ull * 1000000000ull)
-/*
- * Requests served per control_events() call: the rest wait for the next
- * round, so that a crowd of clients cannot hold the loop past a poll.
- */
-#define CONTROL_SERVE_BURST     32
-/* pollfds control_pollfds() may fill: the listener and every client. */
-#define CONTROL_MAX_POLLFDS     (CONTROL_MAX_CLIENTS + 1)
 
 /*
  * Create the socket at `path`: the run directory (mkdir -p, 0755), the
@@ -81,15 +63,5 @@ unsigned int control_nclients(const struct control *c);
  * before closing the backend), close and unlink the socket.
  */
 void control_close(struct control *c, struct daemon *d);
-
-/*
- * The pure dispatcher: one request line (without or with its newline) in,
- * one reply JSON text out, malloc'd, without a newline; NULL only when
- * out of memory.  may_read: status, metrics; may_write: reload, pause,
- * resume, pin, unpin, iotrace.  "iotrace" needs a connection and is
- * refused here.
- */
-char *control_handle_request(struct daemon *d, const char *line, size_t len,
-                             bool may_read, bool may_write);
 
 #endif /* COOPVMM_CONTROL_H */

@@ -20,10 +20,11 @@
 
 #include <jansson.h>
 
-#include "control_int.h"
+#include "control_cmd.h"
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "version.h"
 
 #define TRACE_BATCH     256
 #define TRACE_MAX_REPLY 4096    /* records per iotrace reply */

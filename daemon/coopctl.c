@@ -6,7 +6,7 @@
  * (or prints them as they are with -j).  Commands dispatch through a
  * table and accept unambiguous prefixes, as ntpctl's do.  It links only
  * jansson and libc; it must not know the daemon's internals beyond the
- * protocol constants of control.h.
+ * protocol constants of control_proto.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,7 +25,7 @@
 
 #include <jansson.h>
 
-#include "control.h"
+#include "control_proto.h"
 
 #define TRACE_PERIOD_MS 200
 

@@ -1,61 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * daemon.h - the running daemon's state, as the main loop, the actuator
- * and the control socket see it.
+ * daemon.h - what the daemon does, whoever asks: one poll, and the state
+ * changes a signal or a control client may ask for.
  *
- * One struct, owned by coopvmmd.c.  The control socket reads it to answer
- * status/metrics and changes it only through the daemon_* calls below, so
- * that every state change goes through the same checks as a signal would.
+ * coopvmmd.c's loop calls daemon_poll() on time and daemon_reload() on
+ * SIGHUP; the control socket calls the rest.  None of them blocks or
+ * exits.
  */
 #ifndef COOPVMM_DAEMON_H
 #define COOPVMM_DAEMON_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "backend.h"
-#include "conf.h"
-#include "policy.h"
+#include "daemon_types.h"
 
-struct state;
-struct recorder;
-struct control;
+/*
+ * One poll: sample every domain, record, base values, policy, act, and
+ * write the metrics file.  Returns 0, or the backend's -errno when the
+ * sample failed (-ENODATA: the end of a recording).
+ */
+int daemon_poll(struct daemon *d);
 
-struct daemon_stats {
-    uint64_t polls;
-    uint64_t decisions;         /* class changes adopted */
-    uint64_t sets;              /* scheduler changes applied */
-    uint64_t failed_calls;      /* failed hypercalls / backend calls */
-    uint64_t last_poll_ns;      /* monotonic stamp of the last poll */
-    uint64_t last_poll_dur_ns;  /* how long it took */
-    uint64_t start_ns;
-};
-
-struct daemon {
-    const char *conf_path;
-    struct conf *conf;
-    const struct backend_ops *ops;
-    struct backend *be;
-    struct backend_info info;
-    struct policy_engine *pe;
-    struct state *state;
-    struct recorder *rec;       /* --record, or NULL */
-    bool dry_run;               /* --dry-run or dry-run = true */
-    bool dry_run_forced;        /* --dry-run: survives reloads */
-    int verbose;                /* -v count */
-    bool paused;
-
-    /* Last poll: n domains, samples and decisions side by side. */
-    unsigned int n, cap;
-    struct policy_sample *s;
-    struct policy_decision *d;
-
-    struct daemon_stats stats;
-};
-
-/* Version string, e.g. "0.1.0". */
-extern const char daemon_version[];
+/* The syslog priority mask for a configuration and -v count. */
+int daemon_log_level(const struct conf *c, int verbose);
 
 /*
  * Reload the configuration from d->conf_path.  On success the new one is

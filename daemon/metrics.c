@@ -25,9 +25,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "daemon_types.h"
 #include "log.h"
 #include "metrics.h"
+#include "version.h"
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t n)

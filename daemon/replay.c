@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "log.h"
 #include "record.h"
+#include "replay.h"
 
 #define DOMID_LIMIT 0x7ff0u
 #define LINE_MAX_LEN 1024

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xen.h - the pure helpers of the xen backend (daemon/xen.c), exposed so
- * that tests/unit/test_xen.c can check them without a hypervisor.
+ * xen.h - the "xen" backend (daemon/xen.c), and its pure helpers, exposed
+ * so that tests/unit/test_xen.c can check them without a hypervisor.
  *
- * Nothing here calls Xen: scheduler-id mapping, cpumap counting, device
+ * No helper here calls Xen: scheduler-id mapping, cpumap counting, device
  * model stub detection and the merge of ioreq records into samples.
  */
 #ifndef COOPVMM_XEN_H
@@ -16,6 +16,8 @@
 #include "backend.h"
 #include "coop-ioreq.h"
 #include "policy.h"
+
+extern const struct backend_ops backend_xen;
 
 /* XEN_SCHEDULER_* to the policy's view: credit, credit2 or other. */
 enum policy_sched xen_sched_map(uint32_t sched_id);

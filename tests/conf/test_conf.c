@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "conf_check.h"
+#include "conf_dump.h"
 
 #define NS_MS   1000000ull
 #define NS_S    (1000 * NS_MS)

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "control.h"
+#include "control_cmd.h"
 #include "log.h"
 #include "metrics.h"
 

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * conf_int.h - what the files of the configuration parser share among
- * themselves: the parse context, its error list and the calls between
- * conf.c (driver, libconfuse callbacks), conf_prep.c (text preparation),
- * conf_check.c (values into struct conf) and conf_dump.c (the dump).
+ * conf_pctx.h - the parse context of coopvmm.conf, shared by the steps of
+ * the parse (conf.c, conf_prep.c, conf_check.c): the error list, and
+ * where each section and option was seen (conf_pctx.c).
  *
- * Private to those files: nothing else may include it; the daemon sees
- * only conf.h.
+ * Private to the configuration parser: the daemon sees only conf.h.
  */
-#ifndef COOPVMM_CONF_INT_H
-#define COOPVMM_CONF_INT_H
+#ifndef COOPVMM_CONF_PCTX_H
+#define COOPVMM_CONF_PCTX_H
 
 #include <confuse.h>
 #include <errno.h>
@@ -17,17 +15,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "conf.h"
-
 #define CONF_MAX_CLASS  256     /* tried in turn for every domain */
 #define CONF_MAX_DOMAIN 1024
 #define CONF_MAX_SEC    8192    /* libconfuse looks titles up linearly */
-#define NS_MS           1000000ull
-#define NS_S            (1000 * NS_MS)
 
 enum sec_kind { SEC_NONE, SEC_CLASS, SEC_WHEN, SEC_DOMAIN };
 
-struct perr;                    /* an error; conf.c's */
+struct perr;                    /* an error; conf_pctx.c's */
 
 struct psec {                   /* a section, as conf_prep() saw it open */
     unsigned int line;
@@ -82,25 +76,25 @@ static inline void *conf_grow(void *arr, unsigned int n, unsigned int *alloc,
     q_ ? 0 : -ENOMEM;                                               \
 })
 
-/* conf.c: errors, and where sections and options were seen. */
+/* An error at `line` (0: the file as a whole). */
 void __attribute__((format(printf, 3, 4)))
 conf_perr(struct pctx *p, unsigned int line, const char *fmt, ...);
-/* The pctx section a libconfuse section is, or -1; during a parse only. */
-int conf_sec_index(cfg_t *sec);
+/* The same with a malloc'd message, which p owns from now (NULL: ENOMEM). */
+void conf_perr_add(struct pctx *p, unsigned int line, char *msg);
+/*
+ * All errors, in line order, one "file:line: message" per line (at most
+ * CONF_MAX_ERRORS, then a count); malloc'd, NULL when out of memory.
+ */
+char *conf_perr_text(struct pctx *p);
+/* Free what p holds (not p). */
+void conf_pctx_free(struct pctx *p);
+
+/* The pctx section a libconfuse section is, or -1. */
+int conf_sec_index(struct pctx *p, cfg_t *sec);
+/* Where option `name` was set in section `sec` (-1: top level), or NULL. */
 struct popt *conf_opt_find(struct pctx *p, int sec, const char *name);
+/* Remember that option `name` is set at `line`.  0 or -ENOMEM. */
+int conf_opt_add(struct pctx *p, int sec, const char *name,
+                 unsigned int line);
 
-/* conf_prep.c */
-char *conf_prep(struct pctx *p, const char *in, size_t len);
-/* Would libconfuse take these n bytes whole as a bare word? */
-bool conf_word_safe(const char *s, size_t n);
-
-/* conf_check.c: values of a section or of the file into struct conf. */
-extern const char *const conf_loglevels[];
-void conf_build_cond(struct pctx *p, cfg_t *w, struct policy_cond *c);
-void conf_class_values(struct pctx *p, cfg_t *sec, struct policy_class *c);
-void conf_override_values(struct pctx *p, cfg_t *sec,
-                          struct policy_override *o);
-int conf_globals(struct pctx *p, cfg_t *cfg, struct conf *c);
-int conf_build(struct pctx *p, cfg_t *cfg, struct conf *c);
-
-#endif /* COOPVMM_CONF_INT_H */
+#endif /* COOPVMM_CONF_PCTX_H */
