@@ -69,17 +69,28 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 TEST_SRC_policy :=
 TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
-TEST_SRC_conf   := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \
-                   daemon/conf_dump.c daemon/conf_pctx.c
+CONF_SRC        := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \
+                   daemon/conf_pctx.c
+TEST_SRC_conf   := $(CONF_SRC) daemon/conf_dump.c
+# The control socket's tests compile the socket, the commands and the
+# metrics into the test (see test_control.c) and link the real daemon
+# core; the calls that change the daemon's state go to the stand-ins of
+# tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
+TEST_SRC_control := daemon/daemon.c daemon/actuator.c daemon/state.c \
+                    daemon/record.c $(CONF_SRC)
+TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
+                          -Wl,--wrap=daemon_$(f))
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
                                      $$(TEST_SRC_$$*))
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
+	    $(CMOCKA_LIBS) -lm
 
 $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
                                    $$(TEST_SRC_$$*))
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
+	    $(CMOCKA_LIBS) -lm
 
 # The synthetic recording generator drives the real recording writer.
 $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)

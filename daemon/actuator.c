@@ -1,77 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * actuator.c - between the policy's targets and the scheduler: base
- * values, manual changes, dry-run, pause and restore.
+ * actuator.c - between the policy's targets and the scheduler: what
+ * changed is set, dry-run only says so, pause and stop put the base
+ * values back.
  *
  * The one rule: the administrator's base weight and cap are data.  They
- * are recorded at first sight, kept in the state file, and put back on
- * stop, pause, exclusion and after a crash.  A value that is neither the
- * base nor what coopvmm set was set by the administrator: it becomes the
- * new base.
+ * are recorded at first sight and kept in the state file (state.c, which
+ * also adopts manual changes as the new base); every value set here is
+ * noted there, so that it is never taken for the administrator's, and
+ * the bases are put back on stop, pause, exclusion and after a crash.
+ * A failed set is logged here, once, with the domain and errno.
  */
 #include <errno.h>
-#include <string.h>
 
 #include "actuator.h"
 #include "log.h"
 #include "state.h"
-
-/* Base values into the samples; adopt manual changes as the new base. */
-int act_prepare(struct daemon *d)
-{
-    unsigned int i;
-
-    state_begin(d->state);
-    for ( i = 0; i < d->n; i++ )
-    {
-        struct policy_sample *s = &d->s[i];
-        struct state_ent *e;
-        bool created;
-
-        e = state_get(d->state, s->domid, s->uuid, s->weight, s->cap,
-                      &created);
-        if ( !e )
-            return -ENOMEM;
-        e->seen = true;
-        if ( !created && !d->stats.polls &&
-             ((e->has_set_w && s->weight == e->set_w) ||
-              (e->has_set_c && s->cap == e->set_c)) )
-            log_notice("d%u %s: weight %u cap %u were set by a previous "
-                       "run; base weight %u cap %u will be put back",
-                       s->domid, s->name, s->weight, s->cap, e->base_w,
-                       e->base_c);
-        if ( !created && s->sched != POLICY_SCHED_OTHER )
-        {
-            if ( s->weight != e->base_w &&
-                 !(e->has_set_w && s->weight == e->set_w) )
-            {
-                log_notice("d%u %s: weight set to %u by hand (was %u): "
-                           "it is the new base", s->domid, s->name,
-                           s->weight, e->has_set_w ? e->set_w : e->base_w);
-                e->base_w = s->weight;
-                e->has_set_w = false;
-                state_dirty(d->state);
-            }
-            if ( s->cap != e->base_c &&
-                 !(e->has_set_c && s->cap == e->set_c) )
-            {
-                log_notice("d%u %s: cap set to %u by hand (was %u): "
-                           "it is the new base", s->domid, s->name, s->cap,
-                           e->has_set_c ? e->set_c : e->base_c);
-                e->base_c = s->cap;
-                e->has_set_c = false;
-                state_dirty(d->state);
-            }
-        }
-        else if ( created )
-            log_debug("d%u %s: base weight %u cap %u", s->domid, s->name,
-                      s->weight, s->cap);
-        s->base_weight = e->base_w;
-        s->base_cap = e->base_c;
-    }
-    state_sweep(d->state);
-    return 0;
-}
 
 /* Remember what we set; a value back at base needs no restoring. */
 static void note_set(struct daemon *d, const struct policy_sample *s,

@@ -9,8 +9,6 @@
 #include "daemon_types.h"
 #include "record.h"
 
-/* After sampling: fill base values, adopt manual changes as base. */
-int act_prepare(struct daemon *d);
 /* After the policy: apply what changed (or base values while paused). */
 void act_decisions(struct daemon *d);
 /* Set weight/cap of one sampled domain (respects dry-run). 0 or -errno. */

@@ -44,34 +44,53 @@ struct backend_trace_rec {
 
 enum backend_trace_op { TRACE_ON, TRACE_OFF, TRACE_READ };
 
+/*
+ * Every backend fills open, sample, set, info and close; the ops marked
+ * optional may be NULL, and their callers check.
+ */
 struct backend_ops {
     const char *name;
+    /*
+     * What the end of the samples means.  false: a live host, which never
+     * ends; a failed sample is counted and the next poll tries again.
+     * true: a recording; sample's -ENODATA is its normal end, and any
+     * other failure ends the run, since nothing past a damaged line can
+     * be trusted (sample reports where).
+     */
+    bool finite;
     /* Returns 0 or -errno; on failure logs why. */
     int (*open)(struct backend **out, const struct backend_args *args);
     /*
      * Sample every domain into s[0..max).  Returns the number of domains,
      * -ENOSPC if there are more than `max` (call again with more room),
-     * -ENODATA at the end of a recording, or another -errno.  *now_ns gets
-     * the sample's monotonic time (the recorded one on replay).
+     * -ENODATA at the end of a finite backend's data, or another -errno.
+     * *now_ns gets the sample's monotonic time (the recorded one on
+     * replay).
      */
     int (*sample)(struct backend *b, struct policy_sample *s,
                   unsigned int max, uint64_t *now_ns);
     /*
      * Set weight and/or cap (POLICY_SET_* in `mask`) of the sampled domain,
-     * read-modify-write through its pool's scheduler.  0 or -errno.
+     * read-modify-write through its cpupool's scheduler.  0 or -errno;
+     * it logs nothing on failure: the caller says it once, with the
+     * domain and the errno.
      */
     int (*set)(struct backend *b, const struct policy_sample *s,
                unsigned int mask, uint32_t weight, uint32_t cap);
     void (*info)(struct backend *b, struct backend_info *out);
     /*
-     * Nanoseconds to wait before the next sample, or -1 for "the
-     * configured interval" (live hosts).  Replay paces itself.
+     * Optional: nanoseconds to wait before the next sample, or -1 for
+     * "the configured interval" (also when NULL: live hosts).  Replay
+     * paces itself.
      */
     int64_t (*next_delay)(struct backend *b);
-    /* An fd that becomes readable on domain churn, or -1; and its drain. */
+    /*
+     * Optional: an fd that becomes readable on domain churn, or -1; and
+     * its drain.
+     */
     int (*watch_fd)(struct backend *b);
     void (*watch_drain)(struct backend *b);
-    /* Per-request trace (optional, NULL if unsupported). */
+    /* Optional: per-request trace (see coopctl iotrace). */
     int (*trace)(struct backend *b, uint32_t domid, enum backend_trace_op op,
                  struct backend_trace_rec *out, unsigned int max,
                  uint64_t *overruns);

@@ -30,7 +30,7 @@
 
 #include "control.h"
 #include "control_cmd.h"
-#include "daemon_types.h"
+#include "daemon.h"
 #include "log.h"
 
 #define IN_CHUNK        4096
@@ -216,10 +216,11 @@ static void trace_off(struct control *c, struct client *cl)
     if ( !cl->tracing )
         return;
     cl->tracing = false;
-    if ( d && d->ops && d->ops->trace && d->be )
+    if ( d && daemon_has_iotrace(d) )
     {
-        int rc = d->ops->trace(d->be, cl->trace_domid, TRACE_OFF, NULL, 0,
-                               NULL);
+        int rc = daemon_iotrace(d, cl->trace_domid, TRACE_OFF, NULL, 0,
+                                NULL);
+
         if ( rc < 0 )
             log_warnx("iotrace: cannot switch off the trace of domain %"
                       PRIu32 ": %s", cl->trace_domid, strerror(-rc));

@@ -374,8 +374,8 @@ static int trace_drain(struct ctx *x, json_t *rep)
     do
     {
         over = 0;
-        rc = d->ops->trace(d->be, x->cl->trace_domid, TRACE_READ, rec,
-                           TRACE_BATCH, &over);
+        rc = daemon_iotrace(d, x->cl->trace_domid, TRACE_READ, rec,
+                            TRACE_BATCH, &over);
         if ( rc < 0 )
             return fail(rep, "iotrace: reading the trace of domain %" PRIu32
                         " failed: %s", x->cl->trace_domid, strerror(-rc));
@@ -404,7 +404,7 @@ static int cmd_iotrace(struct ctx *x, json_t *req, json_t *rep)
     if ( !dom || !*dom || strlen(dom) >= POLICY_NAME_MAX )
         return fail(rep, "iotrace: \"domain\" must be a domain name or "
                     "domid");
-    if ( !d->ops || !d->ops->trace || !d->be )
+    if ( !daemon_has_iotrace(d) )
         return fail(rep, "iotrace: the %s backend has no trace support",
                     d->ops && d->ops->name ? d->ops->name : "current");
     idx = daemon_find_domain(d, dom);
@@ -416,7 +416,7 @@ static int cmd_iotrace(struct ctx *x, json_t *req, json_t *rep)
              x->c->cl[i]->trace_domid == s->domid )
             return fail(rep, "iotrace: domain %" PRIu32 " is already traced "
                         "by another client", s->domid);
-    rc = d->ops->trace(d->be, s->domid, TRACE_ON, NULL, 0, NULL);
+    rc = daemon_iotrace(d, s->domid, TRACE_ON, NULL, 0, NULL);
     if ( rc < 0 )
         return fail(rep, "iotrace: cannot trace domain %" PRIu32 ": %s",
                     s->domid, rc == -ENOSYS || rc == -EOPNOTSUPP ?

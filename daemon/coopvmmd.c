@@ -263,7 +263,7 @@ static int64_t next_wait(struct control *ctl, uint64_t deadline)
 
 static void schedule_next(struct daemon *d, uint64_t *deadline)
 {
-    int64_t delay = d->ops->next_delay(d->be);
+    int64_t delay = d->ops->next_delay ? d->ops->next_delay(d->be) : -1;
     uint64_t now = clock_mono_ns();
 
     if ( delay >= 0 )
@@ -288,7 +288,7 @@ static void main_loop(struct daemon *d, struct control *ctl,
         int64_t wait = next_wait(ctl, deadline);
         struct timespec ts = { wait / 1000000000, wait % 1000000000 };
         unsigned int n = 0;
-        int wfd = d->ops->watch_fd(d->be), rc;
+        int wfd = d->ops->watch_fd ? d->ops->watch_fd(d->be) : -1, rc;
 
         if ( wfd >= 0 )
             pfd[n++] = (struct pollfd){ .fd = wfd, .events = POLLIN };
@@ -314,7 +314,7 @@ static void main_loop(struct daemon *d, struct control *ctl,
             if ( wfd >= 0 )
             {
                 first = 1;
-                if ( pfd[0].revents )
+                if ( pfd[0].revents && d->ops->watch_drain )
                     d->ops->watch_drain(d->be);
             }
             control_events(ctl, pfd + first, n - first, d, clock_mono_ns());
@@ -328,8 +328,8 @@ static void main_loop(struct daemon *d, struct control *ctl,
                        (unsigned long long)d->stats.polls);
             return;
         }
-        if ( rc < 0 && d->ops == &backend_replay )
-            return;         /* a damaged recording: stop, reported */
+        if ( rc < 0 )
+            return;         /* the data cannot be read on: reported */
         schedule_next(d, &deadline);
     }
 }

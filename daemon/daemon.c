@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * daemon.c - what the daemon does: the poll (sample, record, base values,
- * policy, act) and the state changes that a signal or a control client
- * asks for (reload, pause, resume, pin), with the domain look-up they
- * share.
+ * policy, act) and what a signal or a control client asks for (reload,
+ * pause, resume, pin, iotrace), with the domain look-up they share.
  *
  * It runs inside coopvmmd.c's loop and must not block, exit or read the
  * options: coopvmmd.c owns start-up, signals and the loop itself.
@@ -22,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "record.h"
+#include "state.h"
 
 static int grow_arrays(struct daemon *d)
 {
@@ -81,7 +81,8 @@ int daemon_poll(struct daemon *d)
     {
         if ( rc != -ENODATA )
             d->stats.failed_calls++;
-        return rc;
+        /* A live host is sampled again next time; a recording ends. */
+        return d->ops->finite ? rc : 0;
     }
     d->n = rc;
     if ( d->rec && record_poll(d->rec, now, d->s, d->n) )
@@ -90,7 +91,7 @@ int daemon_poll(struct daemon *d)
         d->rec = NULL;
         log_warnx("recording stopped");
     }
-    rc = act_prepare(d);
+    rc = state_bases(d->state, d->s, d->n, !d->stats.polls);
     if ( !rc )
         rc = policy_update(d->pe, now, d->s, d->n, d->d);
     if ( rc )
@@ -197,7 +198,8 @@ int daemon_find_domain(const struct daemon *d, const char *domain)
     bool numeric = *domain && !*end;
 
     for ( i = 0; i < d->n; i++ )
-        if ( numeric ? d->s[i].domid == id : !strcmp(d->s[i].name, domain) )
+        if ( numeric ? d->s[i].domid == id :
+             !strncmp(d->s[i].name, domain, sizeof(d->s[i].name)) )
             return i;
     return -1;
 }
@@ -233,4 +235,18 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
     log_notice("d%u %s: %s%s", d->s[i].domid, d->s[i].name,
                cls ? "pinned to " : "unpinned", cls ? cls : "");
     return 0;
+}
+
+bool daemon_has_iotrace(const struct daemon *d)
+{
+    return d->ops && d->ops->trace && d->be;
+}
+
+int daemon_iotrace(struct daemon *d, uint32_t domid,
+                   enum backend_trace_op op, struct backend_trace_rec *out,
+                   unsigned int max, uint64_t *overruns)
+{
+    if ( !daemon_has_iotrace(d) )
+        return -EOPNOTSUPP;
+    return d->ops->trace(d->be, domid, op, out, max, overruns);
 }

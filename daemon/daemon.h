@@ -10,14 +10,18 @@
 #ifndef COOPVMM_DAEMON_H
 #define COOPVMM_DAEMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "daemon_types.h"
 
 /*
  * One poll: sample every domain, record, base values, policy, act, and
- * write the metrics file.  Returns 0, or the backend's -errno when the
- * sample failed (-ENODATA: the end of a recording).
+ * write the metrics file.  Returns 0, or -errno when the run must end:
+ * -ENODATA at the end of a finite backend's data (a recording), another
+ * -errno when that data cannot be read further (reported).  A live
+ * host's failed sample is counted and returns 0: the next poll retries.
  */
 int daemon_poll(struct daemon *d);
 
@@ -45,5 +49,17 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
 
 /* Index of a domain in d->s by name or domid text, or -1. */
 int daemon_find_domain(const struct daemon *d, const char *domain);
+
+/* Whether the backend can trace a domain's requests (coopctl iotrace). */
+bool daemon_has_iotrace(const struct daemon *d);
+
+/*
+ * Switch the trace of domain `domid` on or off, or read up to `max` of
+ * its records into out[] (*overruns: requests dropped).  The backend's
+ * result: 0 or a count, or -errno; -EOPNOTSUPP without trace support.
+ */
+int daemon_iotrace(struct daemon *d, uint32_t domid,
+                   enum backend_trace_op op, struct backend_trace_rec *out,
+                   unsigned int max, uint64_t *overruns);
 
 #endif /* COOPVMM_DAEMON_H */

@@ -379,26 +379,13 @@ static int64_t replay_next_delay(struct backend *b)
     return (int64_t)(b->next_delta / b->speed);
 }
 
-static int replay_watch_fd(struct backend *b)
-{
-    (void)b;
-    return -1;
-}
-
-static void replay_watch_drain(struct backend *b)
-{
-    (void)b;
-}
-
 const struct backend_ops backend_replay = {
     .name = "replay",
+    .finite = true,
     .open = replay_open,
     .sample = replay_sample,
     .set = replay_set,
     .info = replay_info,
     .next_delay = replay_next_delay,
-    .watch_fd = replay_watch_fd,
-    .watch_drain = replay_watch_drain,
-    .trace = NULL,
     .close = replay_close,
 };

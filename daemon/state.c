@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * state.c - the state file: base values that must never be lost.
+ * state.c - the state file: base values that must never be lost, and
+ * the base values of each poll's samples (state_bases()).
  *
  * Written atomically (temp file, fsync, rename, fsync of the directory)
  * and only when something changed, never on every poll.  Format, one
@@ -196,7 +197,8 @@ struct state_ent *state_get(struct state *st, uint32_t domid,
     return e;
 }
 
-void state_begin(struct state *st)
+/* Before a poll: nothing seen yet. */
+static void state_begin(struct state *st)
 {
     unsigned int i;
 
@@ -204,7 +206,8 @@ void state_begin(struct state *st)
         st->ent[i].seen = false;
 }
 
-void state_sweep(struct state *st)
+/* After it: drop the entries of domains not seen. */
+static void state_sweep(struct state *st)
 {
     unsigned int i, j;
 
@@ -216,6 +219,68 @@ void state_sweep(struct state *st)
     st->dirty = true;
     st->n = j;
     remap(st);
+}
+
+/* A value that is neither the base nor ours: the administrator's. */
+static void adopt_manual(struct state *st, const struct policy_sample *s,
+                         struct state_ent *e)
+{
+    if ( s->weight != e->base_w &&
+         !(e->has_set_w && s->weight == e->set_w) )
+    {
+        log_notice("d%u %s: weight set to %u by hand (was %u): "
+                   "it is the new base", s->domid, s->name,
+                   s->weight, e->has_set_w ? e->set_w : e->base_w);
+        e->base_w = s->weight;
+        e->has_set_w = false;
+        state_dirty(st);
+    }
+    if ( s->cap != e->base_c &&
+         !(e->has_set_c && s->cap == e->set_c) )
+    {
+        log_notice("d%u %s: cap set to %u by hand (was %u): "
+                   "it is the new base", s->domid, s->name, s->cap,
+                   e->has_set_c ? e->set_c : e->base_c);
+        e->base_c = s->cap;
+        e->has_set_c = false;
+        state_dirty(st);
+    }
+}
+
+int state_bases(struct state *st, struct policy_sample *samples,
+                unsigned int n, bool first_poll)
+{
+    unsigned int i;
+
+    state_begin(st);
+    for ( i = 0; i < n; i++ )
+    {
+        struct policy_sample *s = &samples[i];
+        struct state_ent *e;
+        bool created;
+
+        e = state_get(st, s->domid, s->uuid, s->weight, s->cap,
+                      &created);
+        if ( !e )
+            return -ENOMEM;
+        e->seen = true;
+        if ( !created && first_poll &&
+             ((e->has_set_w && s->weight == e->set_w) ||
+              (e->has_set_c && s->cap == e->set_c)) )
+            log_notice("d%u %s: weight %u cap %u were set by a previous "
+                       "run; base weight %u cap %u will be put back",
+                       s->domid, s->name, s->weight, s->cap, e->base_w,
+                       e->base_c);
+        if ( !created && s->sched != POLICY_SCHED_OTHER )
+            adopt_manual(st, s, e);
+        else if ( created )
+            log_debug("d%u %s: base weight %u cap %u", s->domid, s->name,
+                      s->weight, s->cap);
+        s->base_weight = e->base_w;
+        s->base_cap = e->base_c;
+    }
+    state_sweep(st);
+    return 0;
 }
 
 struct state_ent *state_next(struct state *st, unsigned int *idx)

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "policy.h"
+
 struct state_ent {
     uint8_t uuid[16];
     uint32_t domid;
@@ -31,15 +33,22 @@ void state_close(struct state *st);
 /*
  * The entry for a domain: found by domid and UUID, else created with the
  * given current values as its base (*created set).  NULL on ENOMEM.
- * The pointer is valid until the next state_get() or state_sweep().
+ * The pointer is valid until the next state_get() or state_bases().
  */
 struct state_ent *state_get(struct state *st, uint32_t domid,
                             const uint8_t uuid[16], uint32_t weight,
                             uint32_t cap, bool *created);
 
-/* Call before a poll; afterwards state_sweep() drops unseen domains. */
-void state_begin(struct state *st);
-void state_sweep(struct state *st);
+/*
+ * After each sample, before the policy: the base weight and cap of every
+ * sampled domain into its sample (base_weight, base_cap).  A domain seen
+ * for the first time gets its current values as base; a value that is
+ * neither the base nor what coopvmm set was set by the administrator and
+ * becomes the new base.  Entries of domains not sampled are dropped.
+ * `first_poll`: say which values a previous run left set.  0 or -ENOMEM.
+ */
+int state_bases(struct state *st, struct policy_sample *samples,
+                unsigned int n, bool first_poll);
 
 /* Iterate over entries: idx from 0; NULL at the end. */
 struct state_ent *state_next(struct state *st, unsigned int *idx);

@@ -998,20 +998,13 @@ static int xen_set(struct backend *b, const struct policy_sample *s,
 
     if ( !(mask & (POLICY_SET_WEIGHT | POLICY_SET_CAP)) )
         return 0;
+    /* Failures are the caller's to log (backend.h): only -errno here. */
     if ( ((mask & POLICY_SET_WEIGHT) &&
           (weight < POLICY_WEIGHT_MIN || weight > POLICY_WEIGHT_MAX)) ||
          ((mask & POLICY_SET_CAP) && cap >= UINT16_MAX) )
-    {
-        log_warnx("d%u: weight %u / cap %u out of the scheduler's range",
-                  s->domid, weight, cap);
-        return -EINVAL;
-    }
+        return -EINVAL;             /* out of the scheduler's range */
     if ( d && memcmp(d->uuid, s->uuid, sizeof(d->uuid)) )
-    {
-        log_warnx("d%u: now a different domain (UUID changed); not set",
-                  s->domid);
-        return -ESRCH;
-    }
+        return -ESRCH;              /* the domid is another domain now */
     switch ( s->sched )
     {
     case POLICY_SCHED_CREDIT:
@@ -1037,16 +1030,10 @@ static int xen_set(struct backend *b, const struct policy_sample *s,
         rc = xc_sched_credit2_domain_set(b->xch, s->domid, &c2);
         break;
     default:
-        log_warnx("d%u: pool %u's scheduler is not credit or credit2; "
-                  "not set", s->domid, s->pool);
-        return -EOPNOTSUPP;
+        return -EOPNOTSUPP;     /* not credit or credit2 */
     }
     if ( rc )
-    {
-        rc = errno ? -errno : -EIO;
-        log_err("d%u: %s", s->domid, op);
-        return rc;
-    }
+        return errno ? -errno : -EIO;
     if ( d )
     {
         /* What we wrote, until the read-back next poll says otherwise. */
@@ -1104,12 +1091,6 @@ static void xen_info(struct backend *b, struct backend_info *out)
              !(out->signals & POLICY_HAS_NET) ? "block" :
              !(out->signals & POLICY_HAS_VBD) ? "network" :
              "block+network", b->npool);
-}
-
-static int64_t xen_next_delay(struct backend *b)
-{
-    (void)b;
-    return -1;
 }
 
 /* The xenstore fd: it changes when xenstored comes back, ask each loop. */
@@ -1287,7 +1268,6 @@ const struct backend_ops backend_xen = {
     .sample = xen_sample,
     .set = xen_set,
     .info = xen_info,
-    .next_delay = xen_next_delay,
     .watch_fd = xen_watch_fd,
     .watch_drain = xen_watch_drain,
     .trace = xen_trace,

@@ -26,8 +26,8 @@
 
 /*
  * The code under test is compiled into this file, as Xen's tools/tests
- * do, so the test links with policy/ alone (no TEST_SRC_control needed).
- * Before cmocka.h, whose fail() macro would rename control_cmd.c's fail().
+ * do; the daemon core it calls is linked (TEST_SRC_control).  Before
+ * cmocka.h, whose fail() macro would rename control_cmd.c's fail().
  */
 #include "../../daemon/control.c"
 #include "../../daemon/control_cmd.c"

@@ -80,7 +80,9 @@ static void test_ops_table(void **state)
     assert_non_null(backend_xen.sample);
     assert_non_null(backend_xen.set);
     assert_non_null(backend_xen.info);
-    assert_non_null(backend_xen.next_delay);
+    /* A live host: never ends, polled at the configured interval. */
+    assert_false(backend_xen.finite);
+    assert_null(backend_xen.next_delay);
     assert_non_null(backend_xen.watch_fd);
     assert_non_null(backend_xen.watch_drain);
     assert_non_null(backend_xen.trace);
