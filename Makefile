@@ -68,16 +68,17 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 # sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
 TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
+TEST_SRC_uuid   := daemon/uuid.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \
                    daemon/conf_pctx.c
-TEST_SRC_conf   := $(CONF_SRC) daemon/conf_dump.c
+TEST_SRC_conf   := $(CONF_SRC) daemon/conf_dump.c daemon/uuid.c
 # The control socket's tests compile the socket, the commands and the
 # metrics into the test (see test_control.c) and link the real daemon
 # core; the calls that change the daemon's state go to the stand-ins of
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/daemon.c daemon/actuator.c daemon/state.c \
-                    daemon/record.c $(CONF_SRC)
+                    daemon/record.c daemon/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
@@ -93,8 +94,9 @@ $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
 	    $(CMOCKA_LIBS) -lm
 
 # The synthetic recording generator drives the real recording writer.
-$(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
-	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs zlib)
+$(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c \
+                               daemon/uuid.c $(POLICY_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs zlib) -lm
 
 # ---------------------------------------------------------------- deps
 # Every Debian package the build and the tests need, on a fresh Debian 12.

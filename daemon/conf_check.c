@@ -20,6 +20,7 @@
 #include <sys/un.h>
 
 #include "conf_check.h"
+#include "uuid.h"
 
 const char *const conf_loglevels[] = {
     [CONF_LOG_ERR] = "err", [CONF_LOG_WARNING] = "warning",
@@ -384,33 +385,6 @@ static int build_class(struct pctx *p, cfg_t *sec, struct policy_class *c)
     return 0;
 }
 
-static bool parse_uuid(const char *s, uint8_t uuid[16])
-{
-    unsigned int i, b = 0;
-
-    if ( strlen(s) != 36 )
-        return false;
-    for ( i = 0; i < 36; i++ )
-    {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-        if ( dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]) )
-            return false;
-    }
-    for ( i = 0; i < 36; i += 2 )
-    {
-        char hex[3];
-
-        if ( s[i] == '-' )
-            i++;
-        hex[0] = s[i];
-        hex[1] = s[i + 1];
-        hex[2] = '\0';
-        uuid[b++] = (uint8_t)strtoul(hex, NULL, 16);
-    }
-    return true;
-}
-
 void conf_override_values(struct pctx *p, cfg_t *sec,
                                  struct policy_override *o)
 {
@@ -424,7 +398,7 @@ void conf_override_values(struct pctx *p, cfg_t *sec,
         conf_perr(p, line, "domain '%s': the pattern must have 1 to %d "
                   "characters", pat, POLICY_NAME_MAX - 1);
     snprintf(o->pattern, sizeof(o->pattern), "%s", pat);
-    o->by_uuid = parse_uuid(pat, o->uuid);
+    o->by_uuid = uuid_from_text(pat, o->uuid) == 0;
     o->exclude = cfg_getbool(sec, "exclude");
     o->weight_min = get_uint(p, sec, "weight-min", POLICY_WEIGHT_MIN,
                              POLICY_WEIGHT_MAX);

@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "uuid.h"
 #include "version.h"
 
 #define TRACE_BATCH     256
@@ -76,16 +77,6 @@ static const char *class_name(const struct daemon *d, int cls)
     return policy_class_name(d->conf ? &d->conf->policy : NULL, cls);
 }
 
-static const char *sched_name(enum policy_sched s)
-{
-    switch ( s )
-    {
-    case POLICY_SCHED_CREDIT: return "credit";
-    case POLICY_SCHED_CREDIT2: return "credit2";
-    default: return "other";
-    }
-}
-
 static const char *unmanaged_name(enum policy_unmanaged u)
 {
     switch ( u )
@@ -131,14 +122,10 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     const char *um = unmanaged_name(dc->unmanaged);
     json_t *o = json_object();
     json_t *share = json_null();
-    char uuid[37];
+    char uuid[UUID_TEXT_LEN + 1];
     double age = 0;
 
-    snprintf(uuid, sizeof(uuid), "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x-%02x%02x%02x%02x%02x%02x", s->uuid[0], s->uuid[1],
-             s->uuid[2], s->uuid[3], s->uuid[4], s->uuid[5], s->uuid[6],
-             s->uuid[7], s->uuid[8], s->uuid[9], s->uuid[10], s->uuid[11],
-             s->uuid[12], s->uuid[13], s->uuid[14], s->uuid[15]);
+    uuid_to_text(s->uuid, uuid);
     /* since_ns and last_poll_ns are both sample time (recorded on replay). */
     if ( d->stats.last_poll_ns >= dc->since_ns && dc->since_ns )
         age = (double)(d->stats.last_poll_ns - dc->since_ns) / 1e9;
@@ -152,7 +139,7 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "name", jtext(s->name, sizeof(s->name)));
     json_object_set_new(o, "uuid", json_string(uuid));
     json_object_set_new(o, "pool", json_integer(s->pool));
-    json_object_set_new(o, "sched", json_string(sched_name(s->sched)));
+    json_object_set_new(o, "sched", json_string(policy_sched_name(s->sched)));
     json_object_set_new(o, "vcpus", json_integer(s->vcpus));
     json_object_set_new(o, "managed", json_boolean(!um));
     json_object_set_new(o, "unmanaged", um ? json_string(um) : json_null());

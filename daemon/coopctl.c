@@ -6,7 +6,7 @@
  * (or prints them as they are with -j).  Commands dispatch through a
  * table and accept unambiguous prefixes, as ntpctl's do.  It links only
  * jansson and libc; it must not know the daemon's internals beyond the
- * protocol constants of control_proto.h.
+ * protocol constants of control_proto.h (and the clock of clock.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "control_proto.h"
 
 #define TRACE_PERIOD_MS 200
@@ -430,21 +431,17 @@ static bool term_setup(void)
 static bool wait_key(bool tty, int ms)
 {
     struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-    struct timespec end, now;
+    uint64_t end = clock_mono_ns() + (uint64_t)ms * 1000000, now;
     char ch;
     int left = ms;
 
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    end.tv_sec += ms / 1000;
-    end.tv_nsec += (ms % 1000) * 1000000L;
     while ( !stop && left > 0 )
     {
         if ( poll(&p, tty ? 1 : 0, left) > 0 &&
              read(STDIN_FILENO, &ch, 1) == 1 && (ch == 'q' || ch == 'Q') )
             return true;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        left = (int)((end.tv_sec - now.tv_sec) * 1000 +
-                     (end.tv_nsec - now.tv_nsec) / 1000000);
+        now = clock_mono_ns();
+        left = now < end ? (int)((end - now) / 1000000) : 0;
     }
     return stop;
 }

@@ -16,8 +16,7 @@
 
 #include "log.h"
 #include "record.h"
-
-#define DOMID_LIMIT 0x7ff0u
+#include "uuid.h"
 
 struct rec_dom {
     struct policy_sample last;  /* metadata and counters last written */
@@ -49,55 +48,6 @@ uint64_t *record_counter(struct policy_counters *c, unsigned int i)
     return f[i];
 }
 
-const char *record_sched_name(enum policy_sched s)
-{
-    return s == POLICY_SCHED_CREDIT ? "credit"
-         : s == POLICY_SCHED_CREDIT2 ? "credit2" : "other";
-}
-
-int record_sched_parse(const char *name)
-{
-    if ( !strcmp(name, "credit") )
-        return POLICY_SCHED_CREDIT;
-    if ( !strcmp(name, "credit2") )
-        return POLICY_SCHED_CREDIT2;
-    if ( !strcmp(name, "other") )
-        return POLICY_SCHED_OTHER;
-    return -1;
-}
-
-void record_uuid_fmt(const uint8_t u[16], char out[37])
-{
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-             u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
-int record_uuid_parse(const char *s, uint8_t u[16])
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned int i;
-
-    for ( i = 0; i < 16; i++ )
-    {
-        const char *hi, *lo;
-
-        if ( *s == '-' && (i == 4 || i == 6 || i == 8 || i == 10) )
-            s++;
-        if ( !s[0] || !s[1] )
-            return -1;
-        hi = strchr(hex, s[0]);
-        lo = strchr(hex, s[1]);
-        if ( !hi || !lo )
-            return -1;
-        u[i] = (hi - hex) << 4 | (lo - hex);
-        s += 2;
-    }
-    return *s ? -1 : 0;
-}
-
 struct recorder *record_open(const char *path,
                              const struct backend_info *info)
 {
@@ -106,7 +56,7 @@ struct recorder *record_open(const char *path,
 
     if ( !r )
         return NULL;
-    r->dom = calloc(DOMID_LIMIT, sizeof(*r->dom));
+    r->dom = calloc(POLICY_DOMID_LIMIT, sizeof(*r->dom));
     r->path = strdup(path);
     /* "T": written as plain text unless the name asks for gzip. */
     len = strlen(path);
@@ -134,11 +84,11 @@ static bool meta_differs(const struct policy_sample *a,
 
 static void write_meta(gzFile f, const struct policy_sample *s)
 {
-    char uuid[37];
+    char uuid[UUID_TEXT_LEN + 1];
 
-    record_uuid_fmt(s->uuid, uuid);
+    uuid_to_text(s->uuid, uuid);
     gzprintf(f, "m %u %s %u %u %u %s %#x %#x %d %s\n", s->domid, uuid,
-            s->vcpus, s->pool, s->pool_cpus, record_sched_name(s->sched),
+            s->vcpus, s->pool, s->pool_cpus, policy_sched_name(s->sched),
             s->signals, s->flags, s->stub_of, s->name);
 }
 
@@ -215,7 +165,7 @@ int record_poll(struct recorder *r, uint64_t now_ns,
     {
         struct rec_dom *d;
 
-        if ( s[i].domid >= DOMID_LIMIT )
+        if ( s[i].domid >= POLICY_DOMID_LIMIT )
             continue;
         d = r->dom[s[i].domid];
         if ( d && memcmp(d->last.uuid, s[i].uuid, 16) )
@@ -261,7 +211,7 @@ int record_poll(struct recorder *r, uint64_t now_ns,
 void record_set(struct recorder *r, uint32_t domid, unsigned int mask,
                 uint32_t weight, uint32_t cap)
 {
-    struct rec_dom *d = domid < DOMID_LIMIT ? r->dom[domid] : NULL;
+    struct rec_dom *d = domid < POLICY_DOMID_LIMIT ? r->dom[domid] : NULL;
 
     if ( !d )
         return;

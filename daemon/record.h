@@ -50,11 +50,10 @@ void record_set(struct recorder *r, uint32_t domid, unsigned int mask,
                 uint32_t weight, uint32_t cap);
 void record_close(struct recorder *r);
 
-/* Shared by the writer and the reader. */
+/*
+ * Shared by the writer and the reader: counter i (0..RECORD_NCOUNTERS) of
+ * the c line's order.
+ */
 uint64_t *record_counter(struct policy_counters *c, unsigned int i);
-const char *record_sched_name(enum policy_sched s);
-int record_sched_parse(const char *name);
-void record_uuid_fmt(const uint8_t u[16], char out[37]);
-int record_uuid_parse(const char *s, uint8_t u[16]);
 
 #endif /* COOPVMM_RECORD_H */

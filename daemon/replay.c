@@ -19,8 +19,8 @@
 #include "log.h"
 #include "record.h"
 #include "replay.h"
+#include "uuid.h"
 
-#define DOMID_LIMIT 0x7ff0u
 #define LINE_MAX_LEN 1024
 
 struct rdom {
@@ -100,7 +100,7 @@ static struct rdom *dom_of(struct backend *b, const char *tok)
 {
     uint32_t id;
 
-    if ( parse_u32(tok, &id) || id >= DOMID_LIMIT )
+    if ( parse_u32(tok, &id) || id >= POLICY_DOMID_LIMIT )
         return NULL;
     return &b->dom[id];
 }
@@ -132,10 +132,10 @@ static int line_meta(struct backend *b, char *args)
         tok[i] = strtok_r(i ? NULL : args, " ", &save);
     name = strtok_r(NULL, "", &save);
     d = dom_of(b, tok[0]);
-    if ( !d || !tok[8] || !name || record_uuid_parse(tok[1], ns.uuid) ||
+    if ( !d || !tok[8] || !name || uuid_from_text(tok[1], ns.uuid) ||
          parse_u32(tok[2], &ns.vcpus) || parse_u32(tok[3], &ns.pool) ||
          parse_u32(tok[4], &ns.pool_cpus) ||
-         (sched = record_sched_parse(tok[5])) < 0 ||
+         (sched = policy_sched_lookup(tok[5])) < 0 ||
          parse_u32(tok[6], &ns.signals) || parse_u32(tok[7], &ns.flags) ||
          (strcmp(tok[8], "-1") && parse_u32(tok[8], &stub)) ||
          strlen(name) >= sizeof(ns.name) )
@@ -290,8 +290,8 @@ static int replay_open(struct backend **out, const struct backend_args *a)
         return -ENOMEM;
     b->speed = a->speed;
     b->path = strdup(a->replay_path ? a->replay_path : "");
-    b->dom = calloc(DOMID_LIMIT, sizeof(*b->dom));
-    b->order = calloc(DOMID_LIMIT, sizeof(*b->order));
+    b->dom = calloc(POLICY_DOMID_LIMIT, sizeof(*b->dom));
+    b->order = calloc(POLICY_DOMID_LIMIT, sizeof(*b->order));
     if ( !b->path || !b->dom || !b->order )
     {
         replay_close(b);
@@ -354,7 +354,7 @@ static int replay_sample(struct backend *b, struct policy_sample *s,
 static int replay_set(struct backend *b, const struct policy_sample *s,
                       unsigned int mask, uint32_t weight, uint32_t cap)
 {
-    struct rdom *d = s->domid < DOMID_LIMIT ? &b->dom[s->domid] : NULL;
+    struct rdom *d = s->domid < POLICY_DOMID_LIMIT ? &b->dom[s->domid] : NULL;
 
     if ( !d || !d->present || memcmp(d->s.uuid, s->uuid, 16) )
         return -ESRCH;

@@ -20,11 +20,10 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "record.h"
 #include "state.h"
+#include "uuid.h"
 
 #define STATE_MAGIC "coopvmm-state 1"
-#define DOMID_LIMIT 0x7ff0u
 #define NO_ENT      UINT32_MAX
 
 struct state {
@@ -39,10 +38,10 @@ static void remap(struct state *st)
 {
     unsigned int i;
 
-    for ( i = 0; i < DOMID_LIMIT; i++ )
+    for ( i = 0; i < POLICY_DOMID_LIMIT; i++ )
         st->map[i] = NO_ENT;
     for ( i = 0; i < st->n; i++ )
-        if ( st->ent[i].domid < DOMID_LIMIT )
+        if ( st->ent[i].domid < POLICY_DOMID_LIMIT )
             st->map[st->ent[i].domid] = i;
 }
 
@@ -93,7 +92,7 @@ static int load_line(struct state *st, char *line)
     e->domid = domid;
     e->base_w = bw;
     e->base_c = bc;
-    if ( record_uuid_parse(uuid, e->uuid) || parse_set(sw, &e->set_w, &e->has_set_w) ||
+    if ( uuid_from_text(uuid, e->uuid) || parse_set(sw, &e->set_w, &e->has_set_w) ||
          parse_set(sc, &e->set_c, &e->has_set_c) )
     {
         st->n--;
@@ -142,7 +141,7 @@ struct state *state_open(const char *path)
 
     if ( !st )
         return NULL;
-    st->map = malloc(DOMID_LIMIT * sizeof(*st->map));
+    st->map = malloc(POLICY_DOMID_LIMIT * sizeof(*st->map));
     if ( !st->map )
     {
         free(st);
@@ -176,7 +175,7 @@ struct state_ent *state_get(struct state *st, uint32_t domid,
                             const uint8_t uuid[16], uint32_t weight,
                             uint32_t cap, bool *created)
 {
-    uint32_t i = domid < DOMID_LIMIT ? st->map[domid] : NO_ENT;
+    uint32_t i = domid < POLICY_DOMID_LIMIT ? st->map[domid] : NO_ENT;
     struct state_ent *e;
 
     *created = false;
@@ -186,7 +185,7 @@ struct state_ent *state_get(struct state *st, uint32_t domid,
     e = add(st);
     if ( !e )
         return NULL;
-    if ( domid < DOMID_LIMIT )
+    if ( domid < POLICY_DOMID_LIMIT )
         st->map[domid] = st->n - 1;
     e->domid = domid;
     memcpy(e->uuid, uuid, 16);
@@ -331,7 +330,7 @@ static void make_parent(const char *path)
 
 int state_save(struct state *st)
 {
-    char tmp[4096], uuid[37], sw[16], sc[16];
+    char tmp[4096], uuid[UUID_TEXT_LEN + 1], sw[16], sc[16];
     unsigned int i;
     FILE *f;
     int rc = 0;
@@ -352,7 +351,7 @@ int state_save(struct state *st)
     {
         const struct state_ent *e = &st->ent[i];
 
-        record_uuid_fmt(e->uuid, uuid);
+        uuid_to_text(e->uuid, uuid);
         snprintf(sw, sizeof(sw), e->has_set_w ? "%u" : "-", e->set_w);
         snprintf(sc, sizeof(sc), e->has_set_c ? "%u" : "-", e->set_c);
         fprintf(f, "%s %u %u %u %s %s\n", uuid, e->domid, e->base_w,

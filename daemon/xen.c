@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include <xenstat.h>
 
 #include "backend.h"
+#include "clock.h"
 #include "coop-ioreq.h"
 #include "ioreq.h"
 #include "log.h"
@@ -38,6 +40,9 @@
 #define XEN_CHUNK           256     /* domains per getinfolist call */
 #define XEN_MIN_DOMAINS     8
 #define XEN_MAX_DOMAINS     DOMID_FIRST_RESERVED    /* every domid */
+
+_Static_assert(POLICY_DOMID_LIMIT == DOMID_FIRST_RESERVED,
+               "policy.h's domid limit is Xen's DOMID_FIRST_RESERVED");
 #define XEN_TOKEN           "coopvmm"
 
 /*
@@ -170,24 +175,36 @@ int xen_stub_guest_name(const char *name, char *guest, size_t len)
     return 1;
 }
 
-static int xen_find_sample(const struct policy_sample *s, unsigned int n,
-                           uint32_t domid)
+/*
+ * Index of `domid` in arr[0..n), sorted by domid, whose elements are
+ * `size` bytes long with the domid `off` bytes in; -1 if it is not there.
+ * The one look-up of both arrays kept sorted here (samples, cache).
+ */
+static int xen_domid_index(const void *arr, unsigned int n, size_t size,
+                           size_t off, uint32_t domid)
 {
+    const unsigned char *base = arr;
     unsigned int lo = 0, hi = n;
 
     while ( lo < hi )
     {
         unsigned int mid = lo + (hi - lo) / 2;
+        uint32_t id;
 
-        if ( s[mid].domid == domid )
+        memcpy(&id, base + mid * size + off, sizeof(id));
+        if ( id == domid )
             return mid;
-        if ( s[mid].domid < domid )
+        if ( id < domid )
             lo = mid + 1;
         else
             hi = mid;
     }
     return -1;
 }
+
+#define XEN_DOMID_INDEX(arr, n, id)                                      \
+    xen_domid_index(arr, n, sizeof(*(arr)),                             \
+                    offsetof(__typeof__(*(arr)), domid), id)
 
 void xen_link_stubs(struct policy_sample *s, const int32_t *dm_domid,
                     unsigned int n)
@@ -203,7 +220,7 @@ void xen_link_stubs(struct policy_sample *s, const int32_t *dm_domid,
     {
         if ( dm_domid[j] < 0 || (uint32_t)dm_domid[j] == s[j].domid )
             continue;
-        k = xen_find_sample(s, n, dm_domid[j]);
+        k = XEN_DOMID_INDEX(s, n, (uint32_t)dm_domid[j]);
         if ( k >= 0 )
             s[k].stub_of = s[j].domid;
     }
@@ -818,7 +835,7 @@ static void xen_pv_stats(struct backend *b, struct policy_sample *s,
     {
         xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
 
-        if ( xd && (k = xen_find_sample(s, n, xenstat_domain_id(xd))) >= 0 )
+        if ( xd && (k = XEN_DOMID_INDEX(s, n, xenstat_domain_id(xd))) >= 0 )
             xen_pv_domain(xd, b->xst_live, &s[k]);
     }
     xenstat_free_node(node);
@@ -918,14 +935,6 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
     }
 }
 
-static uint64_t xen_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static int xen_sample(struct backend *b, struct policy_sample *s,
                       unsigned int max, uint64_t *now_ns)
 {
@@ -937,7 +946,7 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
     n = xen_list(b);
     if ( n < 0 )
         return n;
-    *now_ns = xen_now_ns();
+    *now_ns = clock_mono_ns();
     if ( (unsigned int)n > max )
         return -ENOSPC;
 
@@ -968,31 +977,14 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
 
 /* --------------------------------------------------------------- set */
 
-static struct xen_dom *xen_dom_find(struct backend *b, uint32_t domid)
-{
-    unsigned int lo = 0, hi = b->ndom;
-
-    while ( lo < hi )
-    {
-        unsigned int mid = lo + (hi - lo) / 2;
-
-        if ( b->dom[mid].domid == domid )
-            return &b->dom[mid];
-        if ( b->dom[mid].domid < domid )
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 /* Read-modify-write: only the fields in `mask` change. */
 static int xen_set(struct backend *b, const struct policy_sample *s,
                    unsigned int mask, uint32_t weight, uint32_t cap)
 {
     struct xen_domctl_sched_credit c1;
     struct xen_domctl_sched_credit2 c2;
-    struct xen_dom *d = xen_dom_find(b, s->domid);
+    int k = XEN_DOMID_INDEX(b->dom, b->ndom, s->domid);
+    struct xen_dom *d = k >= 0 ? &b->dom[k] : NULL;
     const char *op;
     int rc;
 

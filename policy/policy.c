@@ -15,8 +15,6 @@
 
 #include "policy.h"
 
-/* Domids at or above this are reserved by Xen (DOMID_FIRST_RESERVED). */
-#define DOMID_LIMIT     0x7ff0u
 #define NO_SLOT         UINT32_MAX
 #define MAX_POOLS       64
 #define NO_FOLLOW       (-2)    /* decide() argument: not a stub to follow */
@@ -80,6 +78,27 @@ static const char *const metric_names[M__COUNT] = {
     [M_POOL_BUSY] = "pool-busy",
 };
 
+const char *policy_sched_name(enum policy_sched s)
+{
+    switch ( s )
+    {
+    case POLICY_SCHED_CREDIT: return "credit";
+    case POLICY_SCHED_CREDIT2: return "credit2";
+    default: return "other";
+    }
+}
+
+int policy_sched_lookup(const char *name)
+{
+    if ( !strcmp(name, "credit") )
+        return POLICY_SCHED_CREDIT;
+    if ( !strcmp(name, "credit2") )
+        return POLICY_SCHED_CREDIT2;
+    if ( !strcmp(name, "other") )
+        return POLICY_SCHED_OTHER;
+    return -1;
+}
+
 const char *policy_metric_name(enum policy_metric m)
 {
     return (unsigned int)m < M__COUNT ? metric_names[m] : "?";
@@ -135,13 +154,13 @@ struct policy_engine *policy_new(const struct policy_config *cfg,
     if ( !pe )
         return NULL;
     pe->cfg = cfg;
-    pe->map = malloc(DOMID_LIMIT * sizeof(*pe->map));
+    pe->map = malloc(POLICY_DOMID_LIMIT * sizeof(*pe->map));
     if ( !pe->map || grow(pe, hint ? hint : 64) )
     {
         policy_free(pe);
         return NULL;
     }
-    for ( i = 0; i < DOMID_LIMIT; i++ )
+    for ( i = 0; i < POLICY_DOMID_LIMIT; i++ )
         pe->map[i] = NO_SLOT;
     return pe;
 }
@@ -174,7 +193,7 @@ void policy_set_config(struct policy_engine *pe,
 {
     unsigned int i;
 
-    for ( i = 0; i < DOMID_LIMIT; i++ )
+    for ( i = 0; i < POLICY_DOMID_LIMIT; i++ )
     {
         struct dom_state *st;
 
@@ -190,7 +209,7 @@ void policy_set_config(struct policy_engine *pe,
 
 static struct dom_state *lookup(struct policy_engine *pe, uint32_t domid)
 {
-    if ( domid >= DOMID_LIMIT || pe->map[domid] == NO_SLOT )
+    if ( domid >= POLICY_DOMID_LIMIT || pe->map[domid] == NO_SLOT )
         return NULL;
     return &pe->slot[pe->map[domid]];
 }
@@ -221,7 +240,7 @@ static struct dom_state *state_for(struct policy_engine *pe,
 {
     struct dom_state *st = lookup(pe, s->domid);
 
-    if ( s->domid >= DOMID_LIMIT )
+    if ( s->domid >= POLICY_DOMID_LIMIT )
         return NULL;
     if ( st )
     {
@@ -539,7 +558,7 @@ static int observe(struct policy_engine *pe, uint64_t now,
     double dt;
 
     if ( !st )
-        return s->domid >= DOMID_LIMIT ? 0 : -ENOMEM;
+        return s->domid >= POLICY_DOMID_LIMIT ? 0 : -ENOMEM;
     st->gen = pe->gen;
     memset(st->raw_valid, 0, sizeof(st->raw_valid));
     if ( st->have_prev && now > st->prev_ns )

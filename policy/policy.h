@@ -17,6 +17,8 @@
 #define POLICY_NAME_MAX      64   /* domain names, as xenstore allows */
 #define POLICY_CLASS_MAX     32   /* class name length, with the NUL */
 #define POLICY_REASON_MAX    96
+/* Domids at or above this are Xen's own (DOMID_FIRST_RESERVED). */
+#define POLICY_DOMID_LIMIT   0x7ff0u
 
 /* Scheduler of the domain's cpupool. */
 enum policy_sched {
@@ -24,6 +26,13 @@ enum policy_sched {
     POLICY_SCHED_CREDIT2,
     POLICY_SCHED_OTHER,
 };
+
+/*
+ * Name of a scheduler as recordings and coopctl spell it ("credit",
+ * "credit2", "other"), and the reverse lookup (-1 if unknown).
+ */
+const char *policy_sched_name(enum policy_sched s);
+int policy_sched_lookup(const char *name);
 
 /* Smoothed per-domain metrics a class condition can test. */
 enum policy_metric {

@@ -85,6 +85,29 @@ static void test_metric_names(void **state)
     assert_int_equal(policy_metric_lookup("bogus"), -1);
 }
 
+/* Recordings and coopctl spell schedulers these ways; both directions. */
+static void test_sched_names(void **state)
+{
+    static const struct {
+        enum policy_sched s;
+        const char *name;
+    } t[] = {
+        { POLICY_SCHED_CREDIT, "credit" },
+        { POLICY_SCHED_CREDIT2, "credit2" },
+        { POLICY_SCHED_OTHER, "other" },
+    };
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < sizeof(t) / sizeof(t[0]); i++ )
+    {
+        assert_string_equal(policy_sched_name(t[i].s), t[i].name);
+        assert_int_equal(policy_sched_lookup(t[i].name), t[i].s);
+    }
+    assert_int_equal(policy_sched_lookup("rtds"), -1);
+    assert_int_equal(policy_sched_lookup("Credit"), -1);
+}
+
 static void test_rates(void **state)
 {
     struct policy_config cfg = base_cfg();
@@ -522,6 +545,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metric_names),
+        cmocka_unit_test(test_sched_names),
         cmocka_unit_test(test_rates),
         cmocka_unit_test(test_ewma_irregular),
         cmocka_unit_test(test_counter_reset),
