@@ -67,7 +67,7 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 # TEST_MAIN_NAME (default tests/unit/test_NAME.c) with policy/ and the
 # sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
-TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
+TEST_SRC_xen    := $(wildcard daemon/xen*.c) daemon/ioreq.c daemon/log.c
 TEST_SRC_uuid   := daemon/uuid.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \

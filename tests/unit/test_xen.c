@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_xen.c - unit tests of the xen backend (daemon/xen.c) on a machine
+ * test_xen.c - unit tests of the xen backend (daemon/xen*.c) on a machine
  * without Xen: opening fails cleanly with the message that tells the
  * administrator what to do, and the pure helpers (scheduler mapping,
  * cpumap counting, stub domains, ioreq merge, trace records) are right.
@@ -22,6 +22,10 @@
 #include "backend.h"
 #include "log.h"
 #include "xen.h"
+#include "xen_dom.h"
+#include "xen_ioreq.h"
+#include "xen_sched.h"
+#include "xen_trace.h"
 
 /* Run backend_xen.open() with stderr captured into buf. */
 static int open_captured(struct backend **b, char *buf, size_t len)
