@@ -84,10 +84,10 @@ void act_decisions(struct daemon *d)
 {
     unsigned int i;
 
-    for ( i = 0; i < d->n; i++ )
+    for ( i = 0; i < d->ndoms; i++ )
     {
-        struct policy_sample *s = &d->s[i];
-        struct policy_decision *dec = &d->d[i];
+        struct policy_sample *s = &d->samples[i];
+        struct policy_decision *dec = &d->decisions[i];
 
         if ( dec->unmanaged == POLICY_EXCL_SCHED ||
              dec->unmanaged == POLICY_EXCL_DYING )
@@ -109,9 +109,9 @@ void act_restore_all(struct daemon *d)
     /* A dry run changed nothing, so it has nothing to put back. */
     if ( d->dry_run )
         return;
-    for ( i = 0; i < d->n; i++ )
+    for ( i = 0; i < d->ndoms; i++ )
     {
-        struct policy_sample *s = &d->s[i];
+        struct policy_sample *s = &d->samples[i];
 
         if ( s->weight == s->base_weight && s->cap == s->base_cap )
             continue;

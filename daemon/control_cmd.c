@@ -117,8 +117,8 @@ static json_t *rate(const struct policy_sample *s,
 
 static json_t *domain_json(const struct daemon *d, unsigned int i)
 {
-    const struct policy_sample *s = &d->s[i];
-    const struct policy_decision *dc = &d->d[i];
+    const struct policy_sample *s = &d->samples[i];
+    const struct policy_decision *dc = &d->decisions[i];
     const char *um = unmanaged_name(dc->unmanaged);
     json_t *o = json_object();
     json_t *share = json_null();
@@ -138,7 +138,7 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "domid", json_integer(s->domid));
     json_object_set_new(o, "name", jtext(s->name, sizeof(s->name)));
     json_object_set_new(o, "uuid", json_string(uuid));
-    json_object_set_new(o, "pool", json_integer(s->pool));
+    json_object_set_new(o, "pool", json_integer(s->cpupool));
     json_object_set_new(o, "sched", json_string(policy_sched_name(s->sched)));
     json_object_set_new(o, "vcpus", json_integer(s->vcpus));
     json_object_set_new(o, "managed", json_boolean(!um));
@@ -173,9 +173,9 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
     unsigned int i, managed = 0;
 
     (void)req;
-    for ( i = 0; i < d->n; i++ )
+    for ( i = 0; i < d->ndoms; i++ )
     {
-        managed += d->d[i].unmanaged == POLICY_MANAGED;
+        managed += d->decisions[i].unmanaged == POLICY_MANAGED;
         json_array_append_new(doms, domain_json(d, i));
     }
     json_object_set_new(dm, "version", json_string(daemon_version));
@@ -193,7 +193,7 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
     json_object_set_new(dm, "dry_run", json_boolean(d->dry_run));
     json_object_set_new(dm, "paused", json_boolean(d->paused));
     json_object_set_new(dm, "signals", signal_list(d->info.signals));
-    json_object_set_new(dm, "domains", json_integer(d->n));
+    json_object_set_new(dm, "domains", json_integer(d->ndoms));
     json_object_set_new(dm, "managed", json_integer(managed));
     json_object_set_new(dm, "polls", json_integer((json_int_t)d->stats.polls));
     json_object_set_new(dm, "decisions",
@@ -395,9 +395,9 @@ static int cmd_iotrace(struct ctx *x, json_t *req, json_t *rep)
         return fail(rep, "iotrace: the %s backend has no trace support",
                     d->ops && d->ops->name ? d->ops->name : "current");
     idx = daemon_find_domain(d, dom);
-    if ( idx < 0 || (unsigned int)idx >= d->n )
+    if ( idx < 0 || (unsigned int)idx >= d->ndoms )
         return fail(rep, "iotrace: no domain '%s'", dom);
-    s = &d->s[idx];
+    s = &d->samples[idx];
     for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
         if ( x->c->cl[i] && x->c->cl[i]->tracing &&
              x->c->cl[i]->trace_domid == s->domid )

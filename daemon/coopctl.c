@@ -340,12 +340,13 @@ static void print_summary(json_t *dm)
 
 static void print_domain(json_t *o)
 {
-    char pool[48], cls[96], age[32], io[64], share[24], vbd[48], net[48];
+    char cpupool[48], cls[96], age[32], io[64], share[24], vbd[48], net[48];
     char cpu[48], w[48], cap[48], id[24];
     json_t *sh = json_object_get(o, "ioreq_dm_share");
 
     snprintf(id, sizeof(id), "%lld", jint(o, "domid"));
-    snprintf(pool, sizeof(pool), "%lld/%s", jint(o, "pool"), jstr(o, "sched"));
+    snprintf(cpupool, sizeof(cpupool), "%lld/%s", jint(o, "pool"),
+             jstr(o, "sched"));
     fmt_age(age, sizeof(age), json_number_value(json_object_get(o,
                                                    "class_age_s")));
     if ( json_is_true(json_object_get(o, "managed")) )
@@ -367,7 +368,7 @@ static void print_domain(json_t *o)
              jint(o, "weight"));
     snprintf(cap, sizeof(cap), "%lld->%lld", jint(o, "base_cap"),
              jint(o, "cap"));
-    printf(ROW_FMT, id, jstr(o, "name"), pool, cls, io, vbd, net, cpu, w,
+    printf(ROW_FMT, id, jstr(o, "name"), cpupool, cls, io, vbd, net, cpu, w,
            cap);
 }
 

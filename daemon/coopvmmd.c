@@ -347,12 +347,12 @@ static void run(struct daemon *d, const struct opts *o)
     if ( rc )
         fatalx("cannot start the %s backend", d->ops->name);
     d->ops->info(d->be, &d->info);
-    d->cap = ba.max_domains;
-    d->s = calloc(d->cap, sizeof(*d->s));
-    d->d = calloc(d->cap, sizeof(*d->d));
+    d->ndoms_max = ba.max_domains;
+    d->samples = calloc(d->ndoms_max, sizeof(*d->samples));
+    d->decisions = calloc(d->ndoms_max, sizeof(*d->decisions));
     d->state = state_open(d->conf->state_file);
-    d->pe = policy_new(&d->conf->policy, d->cap);
-    if ( !d->s || !d->d || !d->state || !d->pe )
+    d->pe = policy_new(&d->conf->policy, d->ndoms_max);
+    if ( !d->samples || !d->decisions || !d->state || !d->pe )
         fatalx("out of memory");
     if ( o->record && !(d->rec = record_open(o->record, &d->info)) )
         fatalx("cannot record to %s", o->record);
@@ -380,8 +380,8 @@ static void run(struct daemon *d, const struct opts *o)
     d->ops->close(d->be);
     policy_free(d->pe);
     state_close(d->state);
-    free(d->s);
-    free(d->d);
+    free(d->samples);
+    free(d->decisions);
     conf_free(d->conf);
     unlink(o->pidfile);
     close(pidfd);

@@ -25,27 +25,27 @@
 
 static int grow_arrays(struct daemon *d)
 {
-    unsigned int ncap = d->cap * 2;
-    struct policy_sample *ns = realloc(d->s, ncap * sizeof(*ns));
+    unsigned int nmax = d->ndoms_max * 2;
+    struct policy_sample *ns = realloc(d->samples, nmax * sizeof(*ns));
     struct policy_decision *nd;
 
     if ( !ns )
         return -ENOMEM;
-    d->s = ns;
-    nd = realloc(d->d, ncap * sizeof(*nd));
+    d->samples = ns;
+    nd = realloc(d->decisions, nmax * sizeof(*nd));
     if ( !nd )
         return -ENOMEM;
-    d->d = nd;
-    d->cap = ncap;
+    d->decisions = nd;
+    d->ndoms_max = nmax;
     return 0;
 }
 
-/* Sample into d->s, growing the arrays when there are more domains. */
+/* Sample into d->samples, growing the arrays when there are more domains. */
 static int sample(struct daemon *d, uint64_t *now)
 {
     int rc;
 
-    while ( (rc = d->ops->sample(d->be, d->s, d->cap, now)) == -ENOSPC )
+    while ( (rc = d->ops->sample(d->be, d->samples, d->ndoms_max, now)) == -ENOSPC )
         if ( grow_arrays(d) )
             return -ENOMEM;
     return rc;
@@ -56,10 +56,10 @@ static void log_decisions(const struct daemon *d)
     const struct policy_config *p = &d->conf->policy;
     unsigned int i;
 
-    for ( i = 0; i < d->n; i++ )
+    for ( i = 0; i < d->ndoms; i++ )
     {
-        const struct policy_decision *dec = &d->d[i];
-        const struct policy_sample *s = &d->s[i];
+        const struct policy_decision *dec = &d->decisions[i];
+        const struct policy_sample *s = &d->samples[i];
 
         if ( !dec->class_changed )
             continue;
@@ -84,31 +84,31 @@ int daemon_poll(struct daemon *d)
         /* A live host is sampled again next time; a recording ends. */
         return d->ops->finite ? rc : 0;
     }
-    d->n = rc;
-    if ( d->rec && record_poll(d->rec, now, d->s, d->n) )
+    d->ndoms = rc;
+    if ( d->rec && record_poll(d->rec, now, d->samples, d->ndoms) )
     {
         record_close(d->rec);
         d->rec = NULL;
         log_warnx("recording stopped");
     }
-    rc = state_bases(d->state, d->s, d->n, !d->stats.polls);
+    rc = state_bases(d->state, d->samples, d->ndoms, !d->stats.polls);
     if ( !rc )
-        rc = policy_update(d->pe, now, d->s, d->n, d->d);
+        rc = policy_update(d->pe, now, d->samples, d->ndoms, d->decisions);
     if ( rc )
     {
         errno = -rc;
         log_err("poll failed");
         return 0;
     }
-    for ( i = 0; i < d->n; i++ )
-        d->stats.decisions += d->d[i].class_changed;
+    for ( i = 0; i < d->ndoms; i++ )
+        d->stats.decisions += d->decisions[i].class_changed;
     log_decisions(d);
     act_decisions(d);
     d->stats.polls++;
     d->stats.last_poll_ns = now;
     d->stats.last_poll_dur_ns = clock_mono_ns() - t0;
     log_debug("poll %llu: %u domains in %llu us",
-              (unsigned long long)d->stats.polls, d->n,
+              (unsigned long long)d->stats.polls, d->ndoms,
               (unsigned long long)d->stats.last_poll_dur_ns / 1000);
     /* metrics_write_file() logs its own failures. */
     if ( d->conf->metrics_file[0] )
@@ -164,8 +164,8 @@ int daemon_reload(struct daemon *d, char **errors)
     d->conf = nc;
     log_setlevel(daemon_log_level(nc, d->verbose));
     /* Re-evaluate targets against the new classes at the next poll. */
-    for ( i = 0; i < d->n; i++ )
-        d->d[i].set = 0;
+    for ( i = 0; i < d->ndoms; i++ )
+        d->decisions[i].set = 0;
     log_notice("configuration %s reloaded (policy %s)", d->conf_path,
                nc->name);
     return 0;
@@ -197,9 +197,9 @@ int daemon_find_domain(const struct daemon *d, const char *domain)
     unsigned long id = strtoul(domain, &end, 10);
     bool numeric = *domain && !*end;
 
-    for ( i = 0; i < d->n; i++ )
-        if ( numeric ? d->s[i].domid == id :
-             !strncmp(d->s[i].name, domain, sizeof(d->s[i].name)) )
+    for ( i = 0; i < d->ndoms; i++ )
+        if ( numeric ? d->samples[i].domid == id :
+             !strncmp(d->samples[i].name, domain, sizeof(d->samples[i].name)) )
             return i;
     return -1;
 }
@@ -226,13 +226,13 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
             return -EINVAL;
         }
     }
-    rc = policy_pin(d->pe, d->s[i].domid, k);
+    rc = policy_pin(d->pe, d->samples[i].domid, k);
     if ( rc )
     {
         snprintf(err, errlen, "cannot pin %s: %s", domain, strerror(-rc));
         return rc;
     }
-    log_notice("d%u %s: %s%s", d->s[i].domid, d->s[i].name,
+    log_notice("d%u %s: %s%s", d->samples[i].domid, d->samples[i].name,
                cls ? "pinned to " : "unpinned", cls ? cls : "");
     return 0;
 }

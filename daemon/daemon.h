@@ -47,7 +47,7 @@ int daemon_resume(struct daemon *d);
 int daemon_pin(struct daemon *d, const char *domain, const char *cls,
                char *err, size_t errlen);
 
-/* Index of a domain in d->s by name or domid text, or -1. */
+/* Index of a domain in d->samples by name or domid text, or -1. */
 int daemon_find_domain(const struct daemon *d, const char *domain);
 
 /* Whether the backend can trace a domain's requests (coopctl iotrace). */

@@ -46,10 +46,13 @@ struct daemon {
     int verbose;                /* -v count */
     bool paused;
 
-    /* Last poll: n domains, samples and decisions side by side. */
-    unsigned int n, cap;
-    struct policy_sample *s;
-    struct policy_decision *d;
+    /*
+     * The last poll: ndoms domains, their samples and decisions side by
+     * side, in arrays of ndoms_max entries (grown when there are more).
+     */
+    unsigned int ndoms, ndoms_max;
+    struct policy_sample *samples;
+    struct policy_decision *decisions;
 
     struct daemon_stats stats;
 };

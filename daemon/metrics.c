@@ -296,11 +296,11 @@ static void format_domains(const struct daemon *d, FILE *f)
 
     family(f, "coopvmm_domain_class_info", "gauge",
            "The domain's current class (value always 1).");
-    for ( i = 0; i < d->n; i++ )
+    for ( i = 0; i < d->ndoms; i++ )
     {
         fputs("coopvmm_domain_class_info", f);
-        dom_labels(f, &d->s[i]);
-        cn = cls_name(d, d->d[i].cls);
+        dom_labels(f, &d->samples[i]);
+        cn = cls_name(d, d->decisions[i].cls);
         fputs(",class=\"", f);
         put_label(f, cn, strlen(cn));
         fputs("\"} 1\n", f);
@@ -310,12 +310,12 @@ static void format_domains(const struct daemon *d, FILE *f)
                                           sizeof(dom_gauges[0]); g++ )
     {
         family(f, g->name, "gauge", g->help);
-        for ( i = 0; i < d->n; i++ )
+        for ( i = 0; i < d->ndoms; i++ )
         {
-            if ( !g->get(&d->s[i], &d->d[i], &v) )
+            if ( !g->get(&d->samples[i], &d->decisions[i], &v) )
                 continue;
             fputs(g->name, f);
-            dom_labels(f, &d->s[i]);
+            dom_labels(f, &d->samples[i]);
             fputs("} ", f);
             put_double(f, v);
             fputc('\n', f);
@@ -379,9 +379,9 @@ static void format_daemon(const struct daemon *d, FILE *f)
         fprintf(f, "coopvmm_signal_live{signal=\"%s\"} %d\n", sig[i].name,
                 !!(d->info.signals & sig[i].bit));
 
-    for ( i = 0; i < d->n; i++ )
-        managed += d->d[i].unmanaged == POLICY_MANAGED;
-    gauge(f, "coopvmm_domains", "Domains seen at the last poll.", d->n);
+    for ( i = 0; i < d->ndoms; i++ )
+        managed += d->decisions[i].unmanaged == POLICY_MANAGED;
+    gauge(f, "coopvmm_domains", "Domains seen at the last poll.", d->ndoms);
     gauge(f, "coopvmm_domains_managed",
           "Domains whose scheduler parameters coopvmm manages.", managed);
 }

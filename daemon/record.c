@@ -32,7 +32,7 @@ struct recorder {
     uint32_t gen;
     struct rec_dom **dom;       /* by domid */
     uint32_t *present;          /* domids present, for the sweep */
-    unsigned int npresent, cap;
+    unsigned int npresent, npresent_max;
 };
 
 uint64_t *record_counter(struct policy_counters *c, unsigned int i)
@@ -76,8 +76,8 @@ struct recorder *record_open(const char *path,
 static bool meta_differs(const struct policy_sample *a,
                          const struct policy_sample *b)
 {
-    return a->vcpus != b->vcpus || a->pool != b->pool ||
-           a->pool_cpus != b->pool_cpus || a->sched != b->sched ||
+    return a->vcpus != b->vcpus || a->cpupool != b->cpupool ||
+           a->cpupool_cpus != b->cpupool_cpus || a->sched != b->sched ||
            a->signals != b->signals || a->flags != b->flags ||
            a->stub_of != b->stub_of || strcmp(a->name, b->name);
 }
@@ -88,7 +88,7 @@ static void write_meta(gzFile f, const struct policy_sample *s)
 
     uuid_to_text(s->uuid, uuid);
     gzprintf(f, "m %u %s %u %u %u %s %#x %#x %d %s\n", s->domid, uuid,
-            s->vcpus, s->pool, s->pool_cpus, policy_sched_name(s->sched),
+            s->vcpus, s->cpupool, s->cpupool_cpus, policy_sched_name(s->sched),
             s->signals, s->flags, s->stub_of, s->name);
 }
 
@@ -116,15 +116,15 @@ static void write_counters(gzFile f, struct rec_dom *d,
 
 static int track(struct recorder *r, uint32_t domid)
 {
-    if ( r->npresent == r->cap )
+    if ( r->npresent == r->npresent_max )
     {
-        unsigned int ncap = r->cap ? r->cap * 2 : 256;
-        uint32_t *np = realloc(r->present, ncap * sizeof(*np));
+        unsigned int nmax = r->npresent_max ? r->npresent_max * 2 : 256;
+        uint32_t *np = realloc(r->present, nmax * sizeof(*np));
 
         if ( !np )
             return -ENOMEM;
         r->present = np;
-        r->cap = ncap;
+        r->npresent_max = nmax;
     }
     r->present[r->npresent++] = domid;
     return 0;

@@ -133,8 +133,8 @@ static int line_meta(struct backend *b, char *args)
     name = strtok_r(NULL, "", &save);
     d = dom_of(b, tok[0]);
     if ( !d || !tok[8] || !name || uuid_from_text(tok[1], ns.uuid) ||
-         parse_u32(tok[2], &ns.vcpus) || parse_u32(tok[3], &ns.pool) ||
-         parse_u32(tok[4], &ns.pool_cpus) ||
+         parse_u32(tok[2], &ns.vcpus) || parse_u32(tok[3], &ns.cpupool) ||
+         parse_u32(tok[4], &ns.cpupool_cpus) ||
          (sched = policy_sched_lookup(tok[5])) < 0 ||
          parse_u32(tok[6], &ns.signals) || parse_u32(tok[7], &ns.flags) ||
          (strcmp(tok[8], "-1") && parse_u32(tok[8], &stub)) ||

@@ -29,7 +29,7 @@
 struct state {
     char *path;
     struct state_ent *ent;
-    unsigned int n, cap;
+    unsigned int nent, nent_max;
     uint32_t *map;              /* domid -> entry, for O(1) look-ups */
     bool dirty;
 };
@@ -40,25 +40,25 @@ static void remap(struct state *st)
 
     for ( i = 0; i < POLICY_DOMID_LIMIT; i++ )
         st->map[i] = NO_ENT;
-    for ( i = 0; i < st->n; i++ )
+    for ( i = 0; i < st->nent; i++ )
         if ( st->ent[i].domid < POLICY_DOMID_LIMIT )
             st->map[st->ent[i].domid] = i;
 }
 
 static struct state_ent *add(struct state *st)
 {
-    if ( st->n == st->cap )
+    if ( st->nent == st->nent_max )
     {
-        unsigned int ncap = st->cap ? st->cap * 2 : 64;
-        struct state_ent *ne = realloc(st->ent, ncap * sizeof(*ne));
+        unsigned int nmax = st->nent_max ? st->nent_max * 2 : 64;
+        struct state_ent *ne = realloc(st->ent, nmax * sizeof(*ne));
 
         if ( !ne )
             return NULL;
         st->ent = ne;
-        st->cap = ncap;
+        st->nent_max = nmax;
     }
-    memset(&st->ent[st->n], 0, sizeof(st->ent[0]));
-    return &st->ent[st->n++];
+    memset(&st->ent[st->nent], 0, sizeof(st->ent[0]));
+    return &st->ent[st->nent++];
 }
 
 static int parse_set(const char *tok, uint32_t *v, bool *has)
@@ -95,7 +95,7 @@ static int load_line(struct state *st, char *line)
     if ( uuid_from_text(uuid, e->uuid) || parse_set(sw, &e->set_w, &e->has_set_w) ||
          parse_set(sc, &e->set_c, &e->has_set_c) )
     {
-        st->n--;
+        st->nent--;
         return -1;
     }
     return 0;
@@ -127,12 +127,12 @@ static void load(struct state *st)
             fclose(f);
             if ( rename(st->path, bad) )
                 log_warn("rename %s", st->path);
-            st->n = 0;
+            st->nent = 0;
             return;
         }
     }
     fclose(f);
-    log_info("state file %s: %u domains", st->path, st->n);
+    log_info("state file %s: %u domains", st->path, st->nent);
 }
 
 struct state *state_open(const char *path)
@@ -186,7 +186,7 @@ struct state_ent *state_get(struct state *st, uint32_t domid,
     if ( !e )
         return NULL;
     if ( domid < POLICY_DOMID_LIMIT )
-        st->map[domid] = st->n - 1;
+        st->map[domid] = st->nent - 1;
     e->domid = domid;
     memcpy(e->uuid, uuid, 16);
     e->base_w = weight;
@@ -201,7 +201,7 @@ static void state_begin(struct state *st)
 {
     unsigned int i;
 
-    for ( i = 0; i < st->n; i++ )
+    for ( i = 0; i < st->nent; i++ )
         st->ent[i].seen = false;
 }
 
@@ -210,13 +210,13 @@ static void state_sweep(struct state *st)
 {
     unsigned int i, j;
 
-    for ( i = j = 0; i < st->n; i++ )
+    for ( i = j = 0; i < st->nent; i++ )
         if ( st->ent[i].seen )
             st->ent[j++] = st->ent[i];
-    if ( j == st->n )
+    if ( j == st->nent )
         return;
     st->dirty = true;
-    st->n = j;
+    st->nent = j;
     remap(st);
 }
 
@@ -284,7 +284,7 @@ int state_bases(struct state *st, struct policy_sample *samples,
 
 struct state_ent *state_next(struct state *st, unsigned int *idx)
 {
-    return *idx < st->n ? &st->ent[(*idx)++] : NULL;
+    return *idx < st->nent ? &st->ent[(*idx)++] : NULL;
 }
 
 void state_dirty(struct state *st)
@@ -347,7 +347,7 @@ int state_save(struct state *st)
         return rc;
     }
     fprintf(f, "%s\n", STATE_MAGIC);
-    for ( i = 0; i < st->n; i++ )
+    for ( i = 0; i < st->nent; i++ )
     {
         const struct state_ent *e = &st->ent[i];
 

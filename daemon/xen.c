@@ -74,7 +74,7 @@ static void xen_xtl_destroy(struct xentoollog_logger *l)
 static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
                      struct xen_dom *d, struct policy_sample *s)
 {
-    const struct xen_pool *p = xen_pool_find(b, in->cpupool);
+    const struct xen_cpupool *p = xen_cpupool_find(b, in->cpupool);
     enum policy_sched sched = p ? xen_sched_map(p->sched_id)
                                 : POLICY_SCHED_OTHER;
 
@@ -91,8 +91,8 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
     s->vcpus = in->nr_online_vcpus;
     if ( !s->vcpus && in->max_vcpu_id != XEN_INVALID_MAX_VCPU_ID )
         s->vcpus = in->max_vcpu_id + 1;
-    s->pool = in->cpupool;
-    s->pool_cpus = p ? p->ncpus : 0;
+    s->cpupool = in->cpupool;
+    s->cpupool_cpus = p ? p->ncpus : 0;
     /*
      * Weight and cap never read (the call failed, or the domain was
      * already dying): hands off, as for a scheduler we do not manage.
@@ -116,7 +116,7 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
                       unsigned int max, uint64_t *now_ns)
 {
     unsigned int i;
-    bool pools_ok = true;
+    bool cpupools_ok = true;
     int n;
 
     b->poll++;
@@ -129,11 +129,11 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
 
     b->refresh = b->stale;
     b->stale = false;
-    for ( i = 0; i < (unsigned int)n && pools_ok; i++ )
-        pools_ok = xen_pool_find(b, b->info[i].cpupool) != NULL;
-    if ( b->refresh || (!pools_ok && b->pool_poll != b->poll) ||
-         b->poll - b->pool_poll >= XEN_POOL_REFRESH )
-        xen_pools_refresh(b);
+    for ( i = 0; i < (unsigned int)n && cpupools_ok; i++ )
+        cpupools_ok = xen_cpupool_find(b, b->info[i].cpupool) != NULL;
+    if ( b->refresh || (!cpupools_ok && b->cpupool_poll != b->poll) ||
+         b->poll - b->cpupool_poll >= XEN_CPUPOOL_REFRESH )
+        xen_cpupools_refresh(b);
     xen_cache_merge(b, n);
     if ( !b->xsh )
         xen_xs_open(b);
@@ -158,7 +158,7 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
 static int xen_set(struct backend *b, const struct policy_sample *s,
                    unsigned int mask, uint32_t weight, uint32_t cap)
 {
-    int k = XEN_DOMID_INDEX(b->dom, b->ndom, s->domid);
+    int k = XEN_DOMID_INDEX(b->dom, b->ndoms, s->domid);
     struct xen_dom *d = k >= 0 ? &b->dom[k] : NULL;
     const char *op;
     int rc;
@@ -210,7 +210,7 @@ static void xen_info(struct backend *b, struct backend_info *out)
              !(out->signals & (POLICY_HAS_VBD | POLICY_HAS_NET)) ? "none" :
              !(out->signals & POLICY_HAS_NET) ? "block" :
              !(out->signals & POLICY_HAS_VBD) ? "network" :
-             "block+network", b->npool);
+             "block+network", b->ncpupools);
 }
 
 /* ------------------------------------------------------ open, close */
@@ -227,7 +227,7 @@ static void xen_close(struct backend *b)
     if ( b->xch )
         xc_interface_close(b->xch);
     free(b->trace_buf);
-    free(b->pool);
+    free(b->cpupool);
     free(b->info);
     free(b->dom);
     free(b->dom2);
@@ -265,14 +265,14 @@ static int xen_open(struct backend **out, const struct backend_args *args)
     if ( rc )
         goto fail;
     xen_xs_open(b);             /* not fatal: names come when it answers */
-    xen_pools_refresh(b);       /* not fatal: retried */
+    xen_cpupools_refresh(b);       /* not fatal: retried */
     /* Probe PV stats now so that the banner can tell. */
     {
         struct policy_sample none;
 
         xen_pv_stats(b, &none, 0);
     }
-    b->ior = ioreq_reader_new(b->xch, b->cap);
+    b->ior = ioreq_reader_new(b->xch, b->ndoms_max);
     if ( !b->ior )
     {
         rc = -errno;

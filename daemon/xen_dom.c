@@ -21,42 +21,42 @@
 /* Room for `want` domains in every per-domain array.  0 or -ENOMEM. */
 int xen_grow(struct backend *b, unsigned int want)
 {
-    unsigned int cap = b->cap ? b->cap : XEN_MIN_DOMAINS;
+    unsigned int max = b->ndoms_max ? b->ndoms_max : XEN_MIN_DOMAINS;
     void *p;
 
     if ( want > XEN_MAX_DOMAINS )
         want = XEN_MAX_DOMAINS;
-    while ( cap < want )
-        cap *= 2;
-    if ( cap > XEN_MAX_DOMAINS )
-        cap = XEN_MAX_DOMAINS;
-    if ( cap <= b->cap )
+    while ( max < want )
+        max *= 2;
+    if ( max > XEN_MAX_DOMAINS )
+        max = XEN_MAX_DOMAINS;
+    if ( max <= b->ndoms_max )
         return 0;
-    if ( b->cap )
-        log_info("xen: room for %u domains (was %u)", cap, b->cap);
-    if ( !(p = realloc(b->info, cap * sizeof(*b->info))) )
+    if ( b->ndoms_max )
+        log_info("xen: room for %u domains (was %u)", max, b->ndoms_max);
+    if ( !(p = realloc(b->info, max * sizeof(*b->info))) )
         return -ENOMEM;
     b->info = p;
-    if ( !(p = realloc(b->dom, cap * sizeof(*b->dom))) )
+    if ( !(p = realloc(b->dom, max * sizeof(*b->dom))) )
         return -ENOMEM;
     b->dom = p;
-    if ( !(p = realloc(b->dom2, cap * sizeof(*b->dom2))) )
+    if ( !(p = realloc(b->dom2, max * sizeof(*b->dom2))) )
         return -ENOMEM;
     b->dom2 = p;
-    if ( !(p = realloc(b->dm, cap * sizeof(*b->dm))) )
+    if ( !(p = realloc(b->dm, max * sizeof(*b->dm))) )
         return -ENOMEM;
     b->dm = p;
     /* The ioreq reader's buffer is sized too: one record per domain. */
     if ( b->ior )
     {
-        struct ioreq_reader *r = ioreq_reader_new(b->xch, cap);
+        struct ioreq_reader *r = ioreq_reader_new(b->xch, max);
 
         if ( !r )
             return -ENOMEM;
         ioreq_reader_free(b->ior);
         b->ior = r;
     }
-    b->cap = cap;
+    b->ndoms_max = max;
     return 0;
 }
 
@@ -79,14 +79,14 @@ int xen_list(struct backend *b)
 
     for ( ;; )
     {
-        if ( n == b->cap )
+        if ( n == b->ndoms_max )
         {
-            if ( b->cap >= XEN_MAX_DOMAINS )
+            if ( b->ndoms_max >= XEN_MAX_DOMAINS )
                 break;
-            if ( (rc = xen_grow(b, b->cap + 1)) )
+            if ( (rc = xen_grow(b, b->ndoms_max + 1)) )
                 return rc;
         }
-        want = b->cap - n < XEN_CHUNK ? b->cap - n : XEN_CHUNK;
+        want = b->ndoms_max - n < XEN_CHUNK ? b->ndoms_max - n : XEN_CHUNK;
         r = xc_domain_getinfolist(b->xch, first, want, b->info + n);
         if ( r < 0 )
         {
@@ -123,9 +123,9 @@ void xen_cache_merge(struct backend *b, unsigned int n)
         const xc_domaininfo_t *in = &b->info[i];
         struct xen_dom *d = &b->dom2[i];
 
-        while ( o < b->ndom && b->dom[o].domid < in->domain )
+        while ( o < b->ndoms && b->dom[o].domid < in->domain )
             o++;
-        if ( o < b->ndom && b->dom[o].domid == in->domain &&
+        if ( o < b->ndoms && b->dom[o].domid == in->domain &&
              !memcmp(b->dom[o].uuid, in->handle, sizeof(d->uuid)) )
         {
             *d = b->dom[o++];
@@ -140,7 +140,7 @@ void xen_cache_merge(struct backend *b, unsigned int n)
     t = b->dom;
     b->dom = b->dom2;
     b->dom2 = t;
-    b->ndom = n;
+    b->ndoms = n;
 }
 
 int xen_domid_index(const void *arr, unsigned int n, size_t size,

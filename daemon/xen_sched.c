@@ -53,35 +53,35 @@ unsigned int xen_cpumap_count(const uint8_t *map, size_t nbytes)
     return n;
 }
 
-struct xen_pool *xen_pool_find(struct backend *b, uint32_t id)
+struct xen_cpupool *xen_cpupool_find(struct backend *b, uint32_t id)
 {
     unsigned int i;
 
-    for ( i = 0; i < b->npool; i++ )
-        if ( b->pool[i].id == id )
-            return &b->pool[i];
+    for ( i = 0; i < b->ncpupools; i++ )
+        if ( b->cpupool[i].id == id )
+            return &b->cpupool[i];
     return NULL;
 }
 
 /* Re-read every cpupool: scheduler and CPU count.  0 or -errno. */
-int xen_pools_refresh(struct backend *b)
+int xen_cpupools_refresh(struct backend *b)
 {
-    struct xen_pool *p, *old = b->pool, *np;
-    unsigned int n = 0, oldn = b->npool, cap = b->pool_cap;
+    struct xen_cpupool *p, *old = b->cpupool, *np;
+    unsigned int n = 0, oldn = b->ncpupools, max = b->ncpupools_max;
     xc_cpupoolinfo_t *pi;
     uint32_t next = 0;
     unsigned int i;
 
-    np = calloc(cap ? cap : 4, sizeof(*np));
+    np = calloc(max ? max : 4, sizeof(*np));
     if ( !np )
         return -ENOMEM;
-    cap = cap ? cap : 4;
+    max = max ? max : 4;
     /* xc_cpupool_getinfo gives the first pool with id >= next. */
     while ( (pi = xc_cpupool_getinfo(b->xch, next)) != NULL )
     {
-        if ( n == cap )
+        if ( n == max )
         {
-            p = realloc(np, 2 * cap * sizeof(*np));
+            p = realloc(np, 2 * max * sizeof(*np));
             if ( !p )
             {
                 xc_cpupool_infofree(b->xch, pi);
@@ -89,7 +89,7 @@ int xen_pools_refresh(struct backend *b)
                 return -ENOMEM;
             }
             np = p;
-            cap *= 2;
+            max *= 2;
         }
         p = &np[n++];
         p->id = pi->cpupool_id;
@@ -102,25 +102,25 @@ int xen_pools_refresh(struct backend *b)
         next = pi->cpupool_id + 1;
         xc_cpupool_infofree(b->xch, pi);
     }
-    b->pool_poll = b->poll;
+    b->cpupool_poll = b->poll;
     if ( errno != ENOENT && !n )
     {
         int err = errno;
 
-        if ( !b->pool_logged )
+        if ( !b->cpupool_logged )
             log_warn("xc_cpupool_getinfo(%u) (domains count as unmanaged "
                      "schedulers until it works)", next);
-        b->pool_logged = true;
+        b->cpupool_logged = true;
         free(np);
         return -err;
     }
-    if ( b->pool_logged )
+    if ( b->cpupool_logged )
         log_notice("cpupools: read again");
-    b->pool_logged = false;
+    b->cpupool_logged = false;
     free(old);
-    b->pool = np;
-    b->npool = n;
-    b->pool_cap = cap;
+    b->cpupool = np;
+    b->ncpupools = n;
+    b->ncpupools_max = max;
     for ( i = 0; i < n; i++ )
         if ( xen_sched_map(np[i].sched_id) == POLICY_SCHED_OTHER &&
              !np[i].warned )
@@ -142,16 +142,16 @@ void xen_sched_names(const struct backend *b, char *out, size_t len)
     unsigned int i, j;
     size_t off = 0;
 
-    for ( i = 0; i < b->npool; i++ )
+    for ( i = 0; i < b->ncpupools; i++ )
     {
-        for ( j = 0; j < i && b->pool[j].sched_id != b->pool[i].sched_id;
+        for ( j = 0; j < i && b->cpupool[j].sched_id != b->cpupool[i].sched_id;
               j++ )
             ;
         if ( j < i )
             continue;
-        if ( !(sn = xen_sched_name(b->pool[i].sched_id)) )
+        if ( !(sn = xen_sched_name(b->cpupool[i].sched_id)) )
         {
-            snprintf(tmp, sizeof(tmp), "sched%u", b->pool[i].sched_id);
+            snprintf(tmp, sizeof(tmp), "sched%u", b->cpupool[i].sched_id);
             sn = tmp;
         }
         off += snprintf(out + off, len - off, "%s%s", off ? "," : "", sn);

@@ -24,10 +24,10 @@ const char *xen_sched_name(uint32_t sched_id);
 unsigned int xen_cpumap_count(const uint8_t *map, size_t nbytes);
 
 /* The cpupool `id` as last read, or NULL. */
-struct xen_pool *xen_pool_find(struct backend *b, uint32_t id);
+struct xen_cpupool *xen_cpupool_find(struct backend *b, uint32_t id);
 
 /* Re-read every cpupool: scheduler and CPU count.  0 or -errno (logged). */
-int xen_pools_refresh(struct backend *b);
+int xen_cpupools_refresh(struct backend *b);
 
 /*
  * The schedulers of all cpupools, each once ("credit,credit2"), into

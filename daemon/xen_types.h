@@ -43,11 +43,11 @@
  * poll.  Churn does re-read names (xenstore, no hypercall), because a
  * guest's device-model-domid appears after the guest itself.  Pools (a
  * handful, each a hypercall plus an allocation in libxenctrl) are re-read
- * every XEN_POOL_REFRESH polls, on churn and when a domain names a pool
+ * every XEN_CPUPOOL_REFRESH polls, on churn and when a domain names a pool
  * we do not know.
  */
 #define XEN_SCHED_REFRESH   10
-#define XEN_POOL_REFRESH    XEN_SCHED_REFRESH
+#define XEN_CPUPOOL_REFRESH    XEN_SCHED_REFRESH
 
 /* What we remember of a domain between polls, sorted by domid. */
 struct xen_dom {
@@ -64,7 +64,7 @@ struct xen_dom {
     uint32_t weight, cap;
 };
 
-struct xen_pool {
+struct xen_cpupool {
     uint32_t id, sched_id, ncpus;
     bool warned;                /* "scheduler not managed" said once */
 };
@@ -87,16 +87,16 @@ struct backend {
     uint64_t ioreq_retry;
     struct xen_coop_ioreq_trace_rec *trace_buf;
 
-    unsigned int cap;           /* entries of info, dom, dom2, dm */
+    unsigned int ndoms_max;     /* entries of info, dom, dom2, dm */
     xc_domaininfo_t *info;
     struct xen_dom *dom, *dom2; /* cache and the scratch of its merge */
     int32_t *dm;                /* per-sample dm_domid for xen_link_stubs */
-    unsigned int ndom;
+    unsigned int ndoms;         /* in dom, as of the last poll */
 
-    struct xen_pool *pool;
-    unsigned int npool, pool_cap;
-    uint64_t pool_poll;
-    bool pool_logged;           /* a refresh failure said */
+    struct xen_cpupool *cpupool;
+    unsigned int ncpupools, ncpupools_max;
+    uint64_t cpupool_poll;
+    bool cpupool_logged;           /* a refresh failure said */
     size_t cpumap_bytes;
 
     uint64_t poll;              /* samples taken, from 1 */

@@ -16,7 +16,7 @@
 #include "policy.h"
 
 #define NO_SLOT         UINT32_MAX
-#define MAX_POOLS       64
+#define MAX_CPUPOOLS       64
 #define NO_FOLLOW       (-2)    /* decide() argument: not a stub to follow */
 
 /* Signal groups, each with its own reset detection. */
@@ -42,7 +42,7 @@ struct dom_state {
     char reason[POLICY_REASON_MAX];
 };
 
-struct pool_acc {
+struct cpupool_acc {
     uint32_t id;
     uint32_t cpus;
     double busy;                /* sum of CPU fractions of its domains */
@@ -55,8 +55,8 @@ struct policy_engine {
     uint32_t *free_slots;
     unsigned int nslot, nfree;
     uint32_t gen;
-    unsigned int npool;
-    struct pool_acc pool[MAX_POOLS];
+    unsigned int ncpupools;
+    struct cpupool_acc cpupool[MAX_CPUPOOLS];
 };
 
 static const char *const metric_names[M__COUNT] = {
@@ -75,7 +75,7 @@ static const char *const metric_names[M__COUNT] = {
     [M_NET_PKTS] = "net-pkts",
     [M_NET_BYTES] = "net-bytes",
     [M_IO] = "io",
-    [M_POOL_BUSY] = "pool-busy",
+    [M_CPUPOOL_BUSY] = "pool-busy",
 };
 
 const char *policy_sched_name(enum policy_sched s)
@@ -256,18 +256,19 @@ static struct dom_state *state_for(struct policy_engine *pe,
     return st;
 }
 
-static struct pool_acc *pool_for(struct policy_engine *pe, uint32_t id,
-                                 uint32_t cpus)
+static struct cpupool_acc *cpupool_for(struct policy_engine *pe,
+                                       uint32_t id, uint32_t cpus)
 {
     unsigned int i;
 
-    for ( i = 0; i < pe->npool; i++ )
-        if ( pe->pool[i].id == id )
-            return &pe->pool[i];
-    if ( pe->npool == MAX_POOLS )
+    for ( i = 0; i < pe->ncpupools; i++ )
+        if ( pe->cpupool[i].id == id )
+            return &pe->cpupool[i];
+    if ( pe->ncpupools == MAX_CPUPOOLS )
         return NULL;
-    pe->pool[pe->npool] = (struct pool_acc){ .id = id, .cpus = cpus };
-    return &pe->pool[pe->npool++];
+    pe->cpupool[pe->ncpupools] = (struct cpupool_acc){ .id = id,
+                                                      .cpus = cpus };
+    return &pe->cpupool[pe->ncpupools++];
 }
 
 /* Counter delta; false if it went down (a reset). */
@@ -554,7 +555,7 @@ static int observe(struct policy_engine *pe, uint64_t now,
                    const struct policy_sample *s)
 {
     struct dom_state *st = state_for(pe, s);
-    struct pool_acc *pa;
+    struct cpupool_acc *pa;
     double dt;
 
     if ( !st )
@@ -574,7 +575,7 @@ static int observe(struct policy_engine *pe, uint64_t now,
     st->have_prev = true;
     st->prev_ns = now;
     st->prev = s->c;
-    pa = pool_for(pe, s->pool, s->pool_cpus);
+    pa = cpupool_for(pe, s->cpupool, s->cpupool_cpus);
     if ( pa && st->raw_valid[M_CPU] )
         pa->busy += st->raw[M_CPU] / 100.0 * s->vcpus;
     return 0;
@@ -588,7 +589,7 @@ static void decide(struct policy_engine *pe, uint64_t now,
     const struct policy_config *cfg = pe->cfg;
     struct dom_state *st = lookup(pe, s->domid);
     const struct policy_override *o = policy_find_override(cfg, s);
-    struct pool_acc *pa = pool_for(pe, s->pool, s->pool_cpus);
+    struct cpupool_acc *pa = cpupool_for(pe, s->cpupool, s->cpupool_cpus);
     struct why why;
     int cand;
 
@@ -604,8 +605,8 @@ static void decide(struct policy_engine *pe, uint64_t now,
     }
     if ( pa && pa->cpus && st->raw_valid[M_CPU] )
     {
-        set_raw(st, M_POOL_BUSY, pa->busy / pa->cpus * 100.0);
-        smooth_one(st, M_POOL_BUSY, st->alpha);
+        set_raw(st, M_CPUPOOL_BUSY, pa->busy / pa->cpus * 100.0);
+        smooth_one(st, M_CPUPOOL_BUSY, st->alpha);
     }
     d->rates_valid = st->ewma_valid[M_CPU] || st->ewma_valid[M_IO];
     memcpy(d->metric, st->ewma, sizeof(d->metric));
@@ -709,7 +710,7 @@ int policy_update(struct policy_engine *pe, uint64_t now_ns,
     }
     if ( ++pe->gen == 0 )
         pe->gen = 1;
-    pe->npool = 0;
+    pe->ncpupools = 0;
     for ( i = 0; i < n; i++ )
     {
         rc = observe(pe, now_ns, &s[i]);

@@ -51,7 +51,7 @@ enum policy_metric {
     M_NET_PKTS,     /* PV network packets/s, rx + tx */
     M_NET_BYTES,    /* PV network bytes/s, rx + tx */
     M_IO,           /* ioreq + vbd-iops + net-pkts: one I/O intensity */
-    M_POOL_BUSY,    /* CPU use of the domain's cpupool, % of its pCPUs */
+    M_CPUPOOL_BUSY, /* CPU use of the domain's cpupool, % of its pCPUs */
     M__COUNT
 };
 
@@ -86,8 +86,8 @@ struct policy_sample {
     uint8_t uuid[16];
     char name[POLICY_NAME_MAX];
     uint32_t vcpus;             /* online vCPUs */
-    uint32_t pool;              /* cpupool id */
-    uint32_t pool_cpus;         /* pCPUs in that pool */
+    uint32_t cpupool;           /* cpupool id */
+    uint32_t cpupool_cpus;      /* pCPUs in that cpupool */
     enum policy_sched sched;
     uint32_t signals;           /* POLICY_HAS_* */
     uint32_t flags;             /* POLICY_DOM_* */

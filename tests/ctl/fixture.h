@@ -110,7 +110,7 @@ static void fix_dom(unsigned int i, uint32_t domid, const char *name,
     s->uuid[15] = (uint8_t)domid;
     strncpy(s->name, name, sizeof(s->name));
     s->vcpus = 2;
-    s->pool_cpus = 4;
+    s->cpupool_cpus = 4;
     s->sched = POLICY_SCHED_CREDIT2;
     s->signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                  POLICY_HAS_NET;
@@ -167,9 +167,9 @@ static void fixture_init(struct daemon *dm)
     dm->info.signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                        POLICY_HAS_NET;
     snprintf(dm->info.scheds, sizeof(dm->info.scheds), "credit2");
-    dm->n = dm->cap = 6;
-    dm->s = fix_s;
-    dm->d = fix_d;
+    dm->ndoms = dm->ndoms_max = 6;
+    dm->samples = fix_s;
+    dm->decisions = fix_d;
     dm->stats.polls = 42;
     dm->stats.decisions = 3;
     dm->stats.sets = 5;

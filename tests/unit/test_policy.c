@@ -55,7 +55,7 @@ static struct policy_sample dom(uint32_t domid, uint8_t uuid0)
     s.uuid[0] = uuid0;
     snprintf(s.name, sizeof(s.name), "guest%u", domid);
     s.vcpus = 1;
-    s.pool_cpus = 2;
+    s.cpupool_cpus = 2;
     s.sched = POLICY_SCHED_CREDIT;
     s.signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                 POLICY_HAS_NET;
@@ -141,7 +141,7 @@ static void test_rates(void **state)
     assert_float_equal(d.metric[M_NET_PKTS], 10, 1e-9);
     assert_float_equal(d.metric[M_IO], 215, 1e-9);
     /* Only this domain runs in a 2-CPU pool: 12.5 % of one vCPU. */
-    assert_float_equal(d.metric[M_POOL_BUSY], 6.25, 1e-9);
+    assert_float_equal(d.metric[M_CPUPOOL_BUSY], 6.25, 1e-9);
     policy_free(pe);
 }
 
