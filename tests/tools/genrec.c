@@ -2,7 +2,7 @@
 /*
  * genrec.c - generate SYNTHETIC recordings for tests and benchmarks.
  *
- * It drives the real recording writer (daemon/record.c) with made-up
+ * It drives the real recording writer (daemon/backend/record.c) with made-up
  * loads, so the files are in exactly the format coopvmmd --record writes.
  * The loads are deterministic.  Scenarios:
  *

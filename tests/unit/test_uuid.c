@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_uuid.c - unit tests of daemon/uuid.c, the one UUID text form of
+ * test_uuid.c - unit tests of daemon/lib/uuid.c, the one UUID text form of
  * the state file, recordings, the configuration and coopctl: what it
  * writes reads back to the same bytes, and every malformed text is
  * refused without touching the output.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_xen.c - unit tests of the xen backend (daemon/xen*.c) on a machine
- * without Xen: opening fails cleanly with the message that tells the
- * administrator what to do, and the pure helpers (scheduler mapping,
+ * test_xen.c - unit tests of the xen backend (daemon/backend/xen/) on a
+ * machine without Xen: opening fails cleanly with the message that tells
+ * the administrator what to do, and the pure helpers (scheduler mapping,
  * cpumap counting, stub domains, ioreq merge, trace records) are right.
  *
  * The real hypercalls are exercised by the system test under QEMU.
