@@ -4,7 +4,7 @@
  * scheduler and CPU count of each cpupool, re-read now and then; and each
  * domain's weight and cap, cached (see XEN_SCHED_REFRESH), read and set
  * through the one call of its cpupool's scheduler.  credit and credit2
- * take the same two fields, so one pair of functions serves both.
+ * take the same two fields, so one function serves both ways of both.
  *
  * It must not decide what to set: the caller (the actuator, through
  * xen.c) does, and logs a failed set.
@@ -163,57 +163,36 @@ void xen_sched_names(const struct backend *b, char *out, size_t len)
 /* -------------------------------------------------------- scheduler */
 
 /*
- * A domain's weight and cap through `sched`'s get call (*op: its name).
- * 0, or -errno with errno set; -EOPNOTSUPP for another scheduler.
+ * Get (set: false) or set a domain's weight and cap through the call of
+ * `sched`, credit or credit2: both take the same two fields.  *op names
+ * the call.  0, or -errno with errno set; -EOPNOTSUPP for another
+ * scheduler.  A cap of 0 is no cap.
  */
-static int sched_get(xc_interface *xch, uint32_t domid,
-                     enum policy_sched sched, uint32_t *weight,
-                     uint32_t *cap, const char **op)
+static int sched_call(xc_interface *xch, uint32_t domid,
+                      enum policy_sched sched, bool set, uint32_t *weight,
+                      uint32_t *cap, const char **op)
 {
-    struct xen_domctl_sched_credit c1 = { 0 };
-    struct xen_domctl_sched_credit2 c2 = { 0 };
+    struct xen_domctl_sched_credit c1 = { .weight = *weight, .cap = *cap };
+    struct xen_domctl_sched_credit2 c2 = { .weight = *weight, .cap = *cap };
     int rc;
 
     switch ( sched )
     {
     case POLICY_SCHED_CREDIT:
-        *op = "xc_sched_credit_domain_get";
-        rc = xc_sched_credit_domain_get(xch, domid, &c1);
+        *op = set ? "xc_sched_credit_domain_set"
+                  : "xc_sched_credit_domain_get";
+        rc = (set ? xc_sched_credit_domain_set
+                  : xc_sched_credit_domain_get)(xch, domid, &c1);
         *weight = c1.weight;
         *cap = c1.cap;
         break;
     case POLICY_SCHED_CREDIT2:
-        *op = "xc_sched_credit2_domain_get";
-        rc = xc_sched_credit2_domain_get(xch, domid, &c2);
+        *op = set ? "xc_sched_credit2_domain_set"
+                  : "xc_sched_credit2_domain_get";
+        rc = (set ? xc_sched_credit2_domain_set
+                  : xc_sched_credit2_domain_get)(xch, domid, &c2);
         *weight = c2.weight;
         *cap = c2.cap;
-        break;
-    default:
-        return -EOPNOTSUPP;
-    }
-    if ( rc && !errno )
-        errno = EIO;
-    return rc ? -errno : 0;
-}
-
-/* The same with `sched`'s set call (credit2: cap 0 is no cap). */
-static int sched_put(xc_interface *xch, uint32_t domid,
-                     enum policy_sched sched, uint32_t weight, uint32_t cap,
-                     const char **op)
-{
-    struct xen_domctl_sched_credit c1 = { .weight = weight, .cap = cap };
-    struct xen_domctl_sched_credit2 c2 = { .weight = weight, .cap = cap };
-    int rc;
-
-    switch ( sched )
-    {
-    case POLICY_SCHED_CREDIT:
-        *op = "xc_sched_credit_domain_set";
-        rc = xc_sched_credit_domain_set(xch, domid, &c1);
-        break;
-    case POLICY_SCHED_CREDIT2:
-        *op = "xc_sched_credit2_domain_set";
-        rc = xc_sched_credit2_domain_set(xch, domid, &c2);
         break;
     default:
         return -EOPNOTSUPP;
@@ -227,7 +206,7 @@ int xen_sched_read(struct backend *b, struct xen_dom *d,
                    enum policy_sched sched)
 {
     bool had = d->sched_ok && d->sched == sched;
-    uint32_t w, c;
+    uint32_t w = 0, c = 0;
     const char *op;
     int rc;
 
@@ -240,7 +219,7 @@ int xen_sched_read(struct backend *b, struct xen_dom *d,
         d->sched_ok = true;
         return 0;
     }
-    rc = sched_get(b->xch, d->domid, sched, &w, &c, &op);
+    rc = sched_call(b->xch, d->domid, sched, false, &w, &c, &op);
     if ( rc )
     {
         log_warn("d%u: %s", d->domid, op);
@@ -270,8 +249,8 @@ int xen_sched_set(struct backend *b, uint32_t domid, enum policy_sched sched,
                   unsigned int mask, uint32_t *weight, uint32_t *cap,
                   const char **op)
 {
-    uint32_t w, c;
-    int rc = sched_get(b->xch, domid, sched, &w, &c, op);
+    uint32_t w = 0, c = 0;
+    int rc = sched_call(b->xch, domid, sched, false, &w, &c, op);
 
     if ( rc )
         return rc;
@@ -279,7 +258,7 @@ int xen_sched_set(struct backend *b, uint32_t domid, enum policy_sched sched,
         w = *weight;
     if ( mask & POLICY_SET_CAP )
         c = *cap;
-    rc = sched_put(b->xch, domid, sched, w, c, op);
+    rc = sched_call(b->xch, domid, sched, true, &w, &c, op);
     if ( rc )
         return rc;
     *weight = w;
