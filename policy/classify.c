@@ -190,7 +190,7 @@ static bool effect_judge(const struct policy_config *cfg,
                          struct policy_decision *d)
 {
     enum policy_metric m = st->eff_measure == POLICY_MEASURE_POOL_WAIT
-                           ? M_POOL_WAIT : M_CPU_WAIT;
+                           ? M_CPUPOOL_WAIT : M_CPU_WAIT;
     char hold[24];
     int tried = st->cls;
 
@@ -319,7 +319,7 @@ void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
         m = POLICY_MEASURE_WAIT;
     else if ( d->throttled )
         m = POLICY_MEASURE_POOL_WAIT;
-    metric = m == POLICY_MEASURE_POOL_WAIT ? M_POOL_WAIT : M_CPU_WAIT;
+    metric = m == POLICY_MEASURE_POOL_WAIT ? M_CPUPOOL_WAIT : M_CPU_WAIT;
     if ( m == POLICY_MEASURE_NONE || !st->ewma_valid[metric] )
         return;
     st->eff = POLICY_EFFECT_PENDING;

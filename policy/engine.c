@@ -31,13 +31,34 @@ static const char *const metric_names[M__COUNT] = {
     [M_NET_PKTS] = "net-pkts",
     [M_NET_BYTES] = "net-bytes",
     [M_IO] = "io",
-    [M_POOL_BUSY] = "pool-busy",
+    [M_CPUPOOL_BUSY] = "pool-busy",
     [M_CPU_WAIT] = "cpu-wait",
     [M_CPU_DEMAND] = "cpu-demand",
-    [M_POOL_WAIT] = "pool-wait",
+    [M_CPUPOOL_WAIT] = "pool-wait",
     [M_DM_CPU] = "dm-cpu",
     [M_DM_RUNS] = "dm-runs",
 };
+
+const char *policy_sched_name(enum policy_sched s)
+{
+    switch ( s )
+    {
+    case POLICY_SCHED_CREDIT: return "credit";
+    case POLICY_SCHED_CREDIT2: return "credit2";
+    default: return "other";
+    }
+}
+
+int policy_sched_lookup(const char *name)
+{
+    if ( !strcmp(name, "credit") )
+        return POLICY_SCHED_CREDIT;
+    if ( !strcmp(name, "credit2") )
+        return POLICY_SCHED_CREDIT2;
+    if ( !strcmp(name, "other") )
+        return POLICY_SCHED_OTHER;
+    return -1;
+}
 
 const char *policy_metric_name(enum policy_metric m)
 {
@@ -202,20 +223,20 @@ static struct dom_state *state_for(struct policy_engine *pe,
     return st;
 }
 
-struct pool_acc *policy_pool_for(struct policy_engine *pe,
+struct cpupool_acc *policy_cpupool_for(struct policy_engine *pe,
                                  const struct policy_sample *s)
 {
     unsigned int i;
 
-    for ( i = 0; i < pe->npool; i++ )
-        if ( pe->pool[i].id == s->pool )
-            return &pe->pool[i];
-    if ( pe->npool == MAX_POOLS )
+    for ( i = 0; i < pe->ncpupools; i++ )
+        if ( pe->cpupool[i].id == s->cpupool )
+            return &pe->cpupool[i];
+    if ( pe->ncpupools == MAX_CPUPOOLS )
         return NULL;
-    pe->pool[pe->npool] = (struct pool_acc){ .id = s->pool,
-                                             .cpus = s->pool_cpus,
+    pe->cpupool[pe->ncpupools] = (struct cpupool_acc){ .id = s->cpupool,
+                                             .cpus = s->cpupool_cpus,
                                              .sched = s->sched };
-    return &pe->pool[pe->npool++];
+    return &pe->cpupool[pe->ncpupools++];
 }
 
 /*
@@ -275,19 +296,19 @@ static void targets_all(struct policy_engine *pe,
     for ( i = 0; i < n; i++ )
     {
         struct dom_state *st = policy_lookup(pe, s[i].domid);
-        struct pool_acc *pa = policy_pool_for(pe, &s[i]);
+        struct cpupool_acc *pa = policy_cpupool_for(pe, &s[i]);
 
         if ( st && pa && out[i].unmanaged == POLICY_MANAGED )
-            policy_pool_add(cfg, pa, st, &s[i],
+            policy_cpupool_add(cfg, pa, st, &s[i],
                             policy_find_override(cfg, &s[i]), out[i].cls);
     }
-    for ( i = 0; i < pe->npool; i++ )
-        policy_pool_finish(&pe->pool[i]);
+    for ( i = 0; i < pe->ncpupools; i++ )
+        policy_cpupool_finish(&pe->cpupool[i]);
     for ( i = 0; i < n; i++ )
     {
         struct policy_decision *d = &out[i];
         struct dom_state *st = policy_lookup(pe, s[i].domid);
-        struct pool_acc *pa = policy_pool_for(pe, &s[i]);
+        struct cpupool_acc *pa = policy_cpupool_for(pe, &s[i]);
 
         if ( d->unmanaged == POLICY_MANAGED )
             policy_target(cfg, d->cls, policy_find_override(cfg, &s[i]),
@@ -333,7 +354,7 @@ int policy_update(struct policy_engine *pe, uint64_t now_ns,
     }
     if ( ++pe->gen == 0 )
         pe->gen = 1;
-    pe->npool = 0;
+    pe->ncpupools = 0;
     for ( i = 0; i < n; i++ )
     {
         struct dom_state *st = state_for(pe, &s[i]);
@@ -352,7 +373,7 @@ int policy_update(struct policy_engine *pe, uint64_t now_ns,
         struct dom_state *st = policy_lookup(pe, s[i].domid);
 
         if ( st )
-            policy_pool_metrics(pe, st, &s[i]);
+            policy_cpupool_metrics(pe, st, &s[i]);
     }
     classify_all(pe, now_ns, s, n, out);
     targets_all(pe, s, n, out);

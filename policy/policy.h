@@ -17,6 +17,8 @@
 #define POLICY_NAME_MAX      64   /* domain names, as xenstore allows */
 #define POLICY_CLASS_MAX     32   /* class name length, with the NUL */
 #define POLICY_REASON_MAX    96
+/* Domids at or above this are Xen's own (DOMID_FIRST_RESERVED). */
+#define POLICY_DOMID_LIMIT   0x7ff0u
 
 /* Scheduler of the domain's cpupool. */
 enum policy_sched {
@@ -24,6 +26,13 @@ enum policy_sched {
     POLICY_SCHED_CREDIT2,
     POLICY_SCHED_OTHER,
 };
+
+/*
+ * Name of a scheduler as recordings and coopctl spell it ("credit",
+ * "credit2", "other"), and the reverse lookup (-1 if unknown).
+ */
+const char *policy_sched_name(enum policy_sched s);
+int policy_sched_lookup(const char *name);
 
 /* Smoothed per-domain metrics a class condition can test. */
 enum policy_metric {
@@ -43,12 +52,12 @@ enum policy_metric {
     M_NET_BYTES,    /* PV network bytes/s, rx + tx */
     M_IO,           /* one I/O intensity: ioreq (or, without the hv-patch,
                        dm-runs) + vbd-iops + net-pkts, per second */
-    M_POOL_BUSY,    /* CPU use of the domain's cpupool, % of its pCPUs */
+    M_CPUPOOL_BUSY,    /* CPU use of the domain's cpupool, % of its pCPUs */
     M_CPU_WAIT,     /* % of its online vCPUs' time spent runnable but not
                        running (runstate; XenMon's "waited"), 0..100 */
     M_CPU_DEMAND,   /* running + runnable, % of its online vCPUs' time:
                        what it would use if it never waited, 0..100 */
-    M_POOL_WAIT,    /* the largest cpu-wait among the other domains of the
+    M_CPUPOOL_WAIT,    /* the largest cpu-wait among the other domains of the
                        cpupool that the policy favours (target weight
                        above their base), 0..100; 0 if none */
     M_DM_CPU,       /* CPU of its device model process in dom0 (qemu-xen),
@@ -107,8 +116,8 @@ struct policy_sample {
     uint8_t uuid[16];
     char name[POLICY_NAME_MAX];
     uint32_t vcpus;             /* online vCPUs */
-    uint32_t pool;              /* cpupool id */
-    uint32_t pool_cpus;         /* pCPUs in that pool */
+    uint32_t cpupool;           /* cpupool id */
+    uint32_t cpupool_cpus;      /* pCPUs in that cpupool */
     enum policy_sched sched;
     uint32_t signals;           /* POLICY_HAS_* */
     uint32_t flags;             /* POLICY_DOM_* */
@@ -303,7 +312,7 @@ const char *policy_class_name(const struct policy_config *cfg, int cls);
  *     more than POLICY_SHARE_MAX in all (every share is scaled down);
  *   rest_cap: the cap, in % of one pCPU, each rest-capped domain gets.
  */
-struct policy_pool_view {
+struct policy_cpupool_view {
     double share_base;
     double share_scale;
     uint32_t rest_cap;
@@ -321,7 +330,7 @@ struct policy_pool_view {
 void policy_target(const struct policy_config *cfg, int cls,
                    const struct policy_override *ovr,
                    const struct policy_sample *s,
-                   const struct policy_pool_view *pv,
+                   const struct policy_cpupool_view *pv,
                    uint32_t *weight, uint32_t *cap);
 
 /* The override matching a sample, or NULL (first match wins). */

@@ -15,10 +15,8 @@
 
 #include "policy.h"
 
-/* Domids at or above this are reserved by Xen (DOMID_FIRST_RESERVED). */
-#define POLICY_DOMID_LIMIT  0x7ff0u
 #define NO_SLOT             UINT32_MAX
-#define MAX_POOLS           64
+#define MAX_CPUPOOLS        64
 /* Classes a domain can be barred from at once (effect check). */
 #define POLICY_BARS         4
 /* A domain counts as active in its pool above this demand (% of a vCPU). */
@@ -59,7 +57,7 @@ struct dom_state {
     char reason[POLICY_REASON_MAX];
 };
 
-struct pool_acc {
+struct cpupool_acc {
     uint32_t id;
     uint32_t cpus;
     enum policy_sched sched;
@@ -67,13 +65,13 @@ struct pool_acc {
     /* The two largest cpu-waits of its favoured domains, for pool-wait. */
     double wait1, wait2;
     uint32_t wait1_domid;
-    /* Targets pass: see struct policy_pool_view. */
+    /* Targets pass: see struct policy_cpupool_view. */
     double share_sum;           /* shares asked, fractions of the pool */
     double share_units;
     double used;                /* % of a pCPU wanted by domains not
                                    capped by `rest` */
     unsigned int nrest;
-    struct policy_pool_view view;
+    struct policy_cpupool_view view;
 };
 
 struct policy_engine {
@@ -83,19 +81,19 @@ struct policy_engine {
     uint32_t *free_slots;
     unsigned int nslot, nfree;
     uint32_t gen;
-    unsigned int npool;
-    struct pool_acc pool[MAX_POOLS];
+    unsigned int ncpupools;
+    struct cpupool_acc cpupool[MAX_CPUPOOLS];
 };
 
 /* engine.c */
 struct dom_state *policy_lookup(struct policy_engine *pe, uint32_t domid);
-struct pool_acc *policy_pool_for(struct policy_engine *pe,
+struct cpupool_acc *policy_cpupool_for(struct policy_engine *pe,
                                  const struct policy_sample *s);
 
 /* rates.c: counters -> raw rates -> EWMA, and the pool's busy/wait sums. */
 void policy_observe(struct policy_engine *pe, struct dom_state *st,
                     uint64_t now, const struct policy_sample *s);
-void policy_pool_metrics(struct policy_engine *pe, struct dom_state *st,
+void policy_cpupool_metrics(struct policy_engine *pe, struct dom_state *st,
                          const struct policy_sample *s);
 bool policy_metric_missing(enum policy_metric m, uint32_t signals);
 
@@ -113,11 +111,11 @@ void policy_effect_copy(const struct dom_state *st,
 enum policy_unmanaged policy_unmanaged_why(const struct policy_config *cfg,
                                            const struct policy_sample *s,
                                            const struct policy_override *o);
-void policy_pool_add(const struct policy_config *cfg, struct pool_acc *pa,
+void policy_cpupool_add(const struct policy_config *cfg, struct cpupool_acc *pa,
                      const struct dom_state *st,
                      const struct policy_sample *s,
                      const struct policy_override *o, int cls);
-void policy_pool_finish(struct pool_acc *pa);
+void policy_cpupool_finish(struct cpupool_acc *pa);
 /* The domain's demand in % of one pCPU (cpu-demand, else cpu). */
 double policy_demand_pcpu(const struct dom_state *st,
                           const struct policy_sample *s);

@@ -21,7 +21,7 @@ uint32_t policy_metric_signals(enum policy_metric m)
     switch ( m )
     {
     case M_CPU:
-    case M_POOL_BUSY:
+    case M_CPUPOOL_BUSY:
         return POLICY_HAS_CPU;
     case M_VBD_IOPS:
     case M_VBD_SECTORS:
@@ -34,7 +34,7 @@ uint32_t policy_metric_signals(enum policy_metric m)
                POLICY_HAS_NET;
     case M_CPU_WAIT:
     case M_CPU_DEMAND:
-    case M_POOL_WAIT:
+    case M_CPUPOOL_WAIT:
         return POLICY_HAS_RUNSTATE;
     case M_DM_CPU:
     case M_DM_RUNS:
@@ -221,7 +221,7 @@ void policy_observe(struct policy_engine *pe, struct dom_state *st,
                     uint64_t now, const struct policy_sample *s)
 {
     const struct policy_config *cfg = pe->cfg;
-    struct pool_acc *pa;
+    struct cpupool_acc *pa;
     int m;
 
     memset(st->raw_valid, 0, sizeof(st->raw_valid));
@@ -234,14 +234,14 @@ void policy_observe(struct policy_engine *pe, struct dom_state *st,
                                  (double)cfg->halflife_ns)
                     : 1.0;
         for ( m = 0; m < M__COUNT; m++ )
-            if ( m != M_POOL_BUSY && m != M_POOL_WAIT )
+            if ( m != M_CPUPOOL_BUSY && m != M_CPUPOOL_WAIT )
                 smooth_one(st, m);
     }
     st->have_prev = true;
     st->prev_ns = now;
     st->prev = s->c;
     st->prev_vcpus = s->vcpus;
-    pa = policy_pool_for(pe, s);
+    pa = policy_cpupool_for(pe, s);
     if ( !pa )
         return;
     if ( st->raw_valid[M_CPU] )
@@ -263,17 +263,17 @@ void policy_observe(struct policy_engine *pe, struct dom_state *st,
 }
 
 /* Pass 2: pool-busy and pool-wait, once every domain has been observed. */
-void policy_pool_metrics(struct policy_engine *pe, struct dom_state *st,
+void policy_cpupool_metrics(struct policy_engine *pe, struct dom_state *st,
                          const struct policy_sample *s)
 {
-    struct pool_acc *pa = policy_pool_for(pe, s);
+    struct cpupool_acc *pa = policy_cpupool_for(pe, s);
 
     if ( !pa )
         return;
     if ( pa->cpus && st->raw_valid[M_CPU] )
     {
-        set_raw(st, M_POOL_BUSY, clamp_pct(pa->busy / pa->cpus * 100.0));
-        smooth_one(st, M_POOL_BUSY);
+        set_raw(st, M_CPUPOOL_BUSY, clamp_pct(pa->busy / pa->cpus * 100.0));
+        smooth_one(st, M_CPUPOOL_BUSY);
     }
     /* A maximum of smoothed waits: not smoothed again. */
     if ( (s->signals & POLICY_HAS_RUNSTATE) && st->ewma_valid[M_CPU_WAIT] )
@@ -281,8 +281,8 @@ void policy_pool_metrics(struct policy_engine *pe, struct dom_state *st,
         double w = pa->wait1_domid == s->domid && pa->wait1 > 0
                    ? pa->wait2 : pa->wait1;
 
-        set_raw(st, M_POOL_WAIT, w);
-        st->ewma[M_POOL_WAIT] = w;
-        st->ewma_valid[M_POOL_WAIT] = true;
+        set_raw(st, M_CPUPOOL_WAIT, w);
+        st->ewma[M_CPUPOOL_WAIT] = w;
+        st->ewma_valid[M_CPUPOOL_WAIT] = true;
     }
 }

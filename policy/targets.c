@@ -6,7 +6,7 @@
  * Two depend on its cpupool: `weight = share N%` (entitled to N % of the
  * pool, given the weights of the pool's other active domains) and
  * `cap = rest` (an even part of what the pool's other domains want
- * leaves), which policy_pool_add()/policy_pool_finish() prepare.
+ * leaves), which policy_cpupool_add()/policy_cpupool_finish() prepare.
  *
  * Pure logic.  A throttling cap never loosens the administrator's own
  * (base) cap; only an explicit `cap = none` lifts it.
@@ -81,7 +81,7 @@ static uint64_t round_up_coarse(uint64_t w)
 
 static uint64_t share_weight(const struct policy_class *k,
                              const struct policy_sample *s,
-                             const struct policy_pool_view *pv)
+                             const struct policy_cpupool_view *pv)
 {
     double units;
 
@@ -98,7 +98,7 @@ static uint64_t share_weight(const struct policy_class *k,
 static uint64_t target_weight(const struct policy_class *k,
                               const struct policy_override *ovr,
                               const struct policy_sample *s,
-                              const struct policy_pool_view *pv)
+                              const struct policy_cpupool_view *pv)
 {
     uint64_t w = s->base_weight;
 
@@ -130,7 +130,7 @@ static uint64_t target_weight(const struct policy_class *k,
 
 static uint64_t target_cap(const struct policy_class *k,
                            const struct policy_sample *s,
-                           const struct policy_pool_view *pv)
+                           const struct policy_cpupool_view *pv)
 {
     uint64_t vcpus = s->vcpus ? s->vcpus : 1, c;
 
@@ -168,7 +168,7 @@ static uint64_t target_cap(const struct policy_class *k,
 void policy_target(const struct policy_config *cfg, int cls,
                    const struct policy_override *ovr,
                    const struct policy_sample *s,
-                   const struct policy_pool_view *pv,
+                   const struct policy_cpupool_view *pv,
                    uint32_t *weight, uint32_t *cap)
 {
     const struct policy_class *k = class_of(cfg, cls);
@@ -190,7 +190,7 @@ double policy_demand_pcpu(const struct dom_state *st,
 }
 
 /* One managed domain's part in its pool's share and rest sums. */
-void policy_pool_add(const struct policy_config *cfg, struct pool_acc *pa,
+void policy_cpupool_add(const struct policy_config *cfg, struct cpupool_acc *pa,
                      const struct dom_state *st,
                      const struct policy_sample *s,
                      const struct policy_override *o, int cls)
@@ -213,7 +213,7 @@ void policy_pool_add(const struct policy_config *cfg, struct pool_acc *pa,
         pa->used += demand;
 }
 
-void policy_pool_finish(struct pool_acc *pa)
+void policy_cpupool_finish(struct cpupool_acc *pa)
 {
     double f = pa->share_sum, rest;
     uint32_t each;

@@ -3,7 +3,7 @@
  * test_conf.c - cmocka unit tests of the configuration value parsers
  * (durations, weights, caps, numbers) and of conf_load_buffer() on
  * in-memory text: errors collected with their lines, nothing returned on
- * failure.  Table-driven; links daemon/conf*.c and policy/policy.c.
+ * failure.  Table-driven; links daemon/conf/ and policy/policy.c.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "conf_check.h"
+#include "conf_dump.h"
 
 #define NS_MS   1000000ull
 #define NS_S    (1000 * NS_MS)

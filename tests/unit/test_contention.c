@@ -33,8 +33,8 @@ static struct policy_sample dom(uint32_t domid, uint32_t pool)
     s.uuid[0] = (uint8_t)domid;
     snprintf(s.name, sizeof(s.name), "d%u", domid);
     s.vcpus = 1;
-    s.pool = pool;
-    s.pool_cpus = 1;
+    s.cpupool = pool;
+    s.cpupool_cpus = 1;
     s.sched = POLICY_SCHED_CREDIT;
     s.signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_RUNSTATE;
     s.stub_of = -1;
@@ -112,7 +112,7 @@ static void test_vcpu_unplug(void **state)
 
     (void)state;
     s.vcpus = 4;
-    s.pool_cpus = 4;
+    s.cpupool_cpus = 4;
     s.signals = POLICY_HAS_CPU;
     poll(pe, 0, &s, 1, &d);
     s.c.cpu_ns += 35 * SEC / 10;    /* 3.5 CPU-seconds in 1 s ... */
@@ -120,7 +120,7 @@ static void test_vcpu_unplug(void **state)
     poll(pe, SEC, &s, 1, &d);
     assert_true(d.metric[M_CPU] <= 100);
     assert_float_equal(d.metric[M_CPU], 87.5, 1e-9);
-    assert_true(d.metric[M_POOL_BUSY] <= 100);
+    assert_true(d.metric[M_CPUPOOL_BUSY] <= 100);
     /* Steady at one vCPU: 100 % is 1 CPU-second a second, never more. */
     s.c.cpu_ns += 2 * SEC;
     poll(pe, 2 * SEC, &s, 1, &d);
@@ -210,7 +210,7 @@ static struct policy_cond io_c[] = {
 static struct policy_cond hog_c[] = {
     { .metric = M_CPU_DEMAND, .enter = 90, .leave = 70 },
     { .metric = M_IO, .below = true, .enter = 100, .leave = 200 },
-    { .metric = M_POOL_WAIT, .enter = 5, .leave = 1 },
+    { .metric = M_CPUPOOL_WAIT, .enter = 5, .leave = 1 },
 };
 static struct policy_class ship[] = {
     { .name = "io-bound", .match_all = true, .ncond = 2, .cond = io_c,
@@ -277,7 +277,7 @@ static void test_share_and_rest(void **state)
     for ( i = 1; i < 4; i++ )
     {
         assert_string_equal(policy_class_name(&cfg, d[i].cls), "cpu-hog");
-        assert_float_equal(d[i].metric[M_POOL_WAIT], 70, 1e-9);
+        assert_float_equal(d[i].metric[M_CPUPOOL_WAIT], 70, 1e-9);
         assert_true(d[i].throttled);
         /* The server wants all of the CPU (demand 100 %): the floor. */
         assert_int_equal(d[i].cap, POLICY_REST_MIN);
@@ -371,7 +371,7 @@ static void test_share_credit2(void **state)
     s[1] = dom(2, 2);
     s[0].sched = s[1].sched = POLICY_SCHED_CREDIT2;
     s[1].vcpus = 4;
-    s[0].pool_cpus = s[1].pool_cpus = 4;
+    s[0].cpupool_cpus = s[1].cpupool_cpus = 4;
     poll(pe, 0, s, 2, d);
     tick(&s[0], 300, 200, 500);
     tick(&s[1], 3000, 1000, 0);
@@ -429,7 +429,7 @@ static void test_effect_undone(void **state)
     pe = policy_new(&cfg, 4);
     s[0] = dom(1, 1);
     s[1] = dom(2, 1);
-    s[0].pool_cpus = s[1].pool_cpus = 2;
+    s[0].cpupool_cpus = s[1].cpupool_cpus = 2;
     poll(pe, 0, s, 2, d);
     for ( t = 1; t <= 40; t++ )
     {

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "conf_dump.h"
 #include "policy.h"
 
 #define SEC     1000000000ull
@@ -139,8 +140,8 @@ static struct policy_sample dom(uint32_t domid)
     snprintf(s.name, sizeof(s.name), domid == 1 ? "server" : "spin%u",
              domid);
     s.vcpus = 1;
-    s.pool = 1;
-    s.pool_cpus = 1;
+    s.cpupool = 1;
+    s.cpupool_cpus = 1;
     s.sched = POLICY_SCHED_CREDIT;
     s.signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_RUNSTATE;
     s.stub_of = -1;
