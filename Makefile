@@ -50,7 +50,8 @@ WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Werror
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS   = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE \
-               -Ipolicy -Idaemon -Ihv-patch/include $(PKG_CFLAGS) -MMD -MP
+               -Ipolicy $(addprefix -I,$(DAEMON_DIRS)) -Ihv-patch/include \
+               $(PKG_CFLAGS) -MMD -MP
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -65,11 +66,13 @@ $(error no version: debian/changelog's first line should read "coopvmm (VERSION)
 endif
 
 B           := build
-POLICY_SRC  := policy/policy.c
-DAEMON_SRC  := $(filter-out daemon/coopctl.c daemon/coopvmmd.c, \
-                 $(wildcard daemon/*.c))
+POLICY_SRC  := $(wildcard policy/*.c)
+# coopvmmd: daemon/coopvmmd.c (options, start-up, the loop) and its parts.
+DAEMON_DIRS := daemon/core daemon/backend daemon/backend/xen \
+               daemon/control daemon/conf daemon/lib
+DAEMON_SRC  := $(wildcard $(addsuffix /*.c,$(DAEMON_DIRS)))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
-COOPCTL_SRC := daemon/coopctl.c
+COOPCTL_SRC := daemon/coopctl/coopctl.c
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
                test_conf
 
@@ -77,7 +80,8 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps test-deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-fuzz check-xen bench bench-replay bench-xen demo-recording
+        check-layout check-fuzz check-xen bench bench-replay bench-xen \
+        demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
 
@@ -104,23 +108,38 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 # TEST_MAIN_NAME (default tests/unit/test_NAME.c) with policy/ and the
 # sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
-TEST_SRC_xen    := daemon/xen.c daemon/ioreq.c daemon/log.c
+TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
+TEST_SRC_uuid   := daemon/lib/uuid.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
-TEST_SRC_conf   := daemon/conf.c daemon/conf_check.c daemon/conf_prep.c \
-                   daemon/conf_dump.c
+CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
+TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
+# The control socket's tests compile the socket, the commands and the
+# metrics into the test (see test_control.c) and link the real daemon
+# core; the calls that change the daemon's state go to the stand-ins of
+# tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
+TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
+                    daemon/core/state.c daemon/backend/record.c \
+                    daemon/lib/uuid.c $(CONF_SRC)
+TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
+                          -Wl,--wrap=daemon_$(f))
+TEST_SRC_shipped = $(TEST_SRC_conf)
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
                                      $$(TEST_SRC_$$*))
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
+	    $(CMOCKA_LIBS) -lm
 
 $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
                                    $$(TEST_SRC_$$*))
-	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
+	    $(CMOCKA_LIBS) -lm
 
 # The synthetic recording generator drives the real recording writer.
-$(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/record.c daemon/log.c)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ZLIB_LIBS)
+$(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
+                               daemon/lib/log.c daemon/lib/uuid.c \
+                               $(POLICY_SRC))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ZLIB_LIBS) -lm
 
 # ---------------------------------------------------------------- deps
 # make deps: what building and running coopvmm needs, and nothing more:
@@ -153,6 +172,7 @@ TEST_DEB_ctl    := valgrind python3 python3-prometheus-client util-linux \
                    bsdutils procps
 TEST_DEB_init   := shellcheck procps insserv systemd man-db
 TEST_DEB_docs   := mandoc
+TEST_DEB_layout := python3
 TEST_DEB_xen    := $(DEB_XEN) $(DEB_HVM) qemu-system-x86 cpio file kmod \
                    time strace binutils procps
 TEST_DEB_fresh  := debootstrap git
@@ -184,7 +204,8 @@ endif
 check: test-deps all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs xen fresh
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen \
+                fresh
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -213,6 +234,10 @@ check-xen: all
 
 check-docs:
 	tests/run-all docs
+
+# No include circle among the modules (tests/tools/include-cycles).
+check-layout:
+	tests/run-all layout
 
 # The shipped demo recording: recorded on real Xen under QEMU by the
 # system test's daemon-record scenario.
