@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * coopvmmd.c - the daemon: options, start-up, the poll() loop, signals.
+ * What a poll does, and every change of the daemon's state, is
+ * daemon.c's; this file decides when.
  *
  * Signal handlers only set flags; the loop acts on them between polls.
  * Start-up order: root check, config, pidfile lock, backend, daemonise,
@@ -17,27 +19,24 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "actuator.h"
+#include "clock.h"
 #include "conf.h"
+#include "conf_dump.h"
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
-#include "metrics.h"
 #include "record.h"
+#include "replay.h"
 #include "state.h"
-
-#ifndef COOPVMM_VERSION
-#define COOPVMM_VERSION "0.1.0"
-#endif
+#include "version.h"
+#include "xen.h"
 
 #define DEFAULT_PIDFILE "/run/coopvmmd.pid"
 #define MAX_POLLFDS     (CONTROL_MAX_POLLFDS + 1)
-
-const char daemon_version[] = COOPVMM_VERSION;
 
 static volatile sig_atomic_t sig_hup, sig_term;
 
@@ -54,14 +53,6 @@ static void on_signal(int sig)
         sig_hup = 1;
     else
         sig_term = 1;
-}
-
-static uint64_t now_mono(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static void usage(FILE *f)
@@ -185,18 +176,6 @@ static int check_config(const struct opts *o)
     return 0;
 }
 
-static int syslog_level(const struct conf *c, int verbose)
-{
-    static const int lv[] = {
-        [CONF_LOG_ERR] = LOG_ERR, [CONF_LOG_WARNING] = LOG_WARNING,
-        [CONF_LOG_NOTICE] = LOG_NOTICE, [CONF_LOG_INFO] = LOG_INFO,
-        [CONF_LOG_DEBUG] = LOG_DEBUG,
-    };
-    int l = lv[c->log_level] + verbose;
-
-    return l > LOG_DEBUG ? LOG_DEBUG : l;
-}
-
 /* Lock the pidfile now; its contents are written last. */
 static int pidfile_lock(const char *path)
 {
@@ -228,207 +207,6 @@ static void pidfile_write(int fd, const char *path)
 
     if ( ftruncate(fd, 0) || pwrite(fd, buf, len, 0) != len )
         fatal("cannot write the pid file %s", path);
-}
-
-static int grow_arrays(struct daemon *d)
-{
-    unsigned int ncap = d->cap * 2;
-    struct policy_sample *ns = realloc(d->s, ncap * sizeof(*ns));
-    struct policy_decision *nd;
-
-    if ( !ns )
-        return -ENOMEM;
-    d->s = ns;
-    nd = realloc(d->d, ncap * sizeof(*nd));
-    if ( !nd )
-        return -ENOMEM;
-    d->d = nd;
-    d->cap = ncap;
-    return 0;
-}
-
-/* Sample into d->s, growing the arrays when there are more domains. */
-static int sample(struct daemon *d, uint64_t *now)
-{
-    int rc;
-
-    while ( (rc = d->ops->sample(d->be, d->s, d->cap, now)) == -ENOSPC )
-        if ( grow_arrays(d) )
-            return -ENOMEM;
-    return rc;
-}
-
-static void log_decisions(const struct daemon *d)
-{
-    const struct policy_config *p = &d->conf->policy;
-    unsigned int i;
-
-    for ( i = 0; i < d->n; i++ )
-    {
-        const struct policy_decision *dec = &d->d[i];
-        const struct policy_sample *s = &d->s[i];
-
-        if ( !dec->class_changed )
-            continue;
-        log_info("d%u %s: class %s -> %s (%s); weight %u -> %u, "
-                 "cap %u -> %u", s->domid, s->name,
-                 policy_class_name(p, dec->prev_cls),
-                 policy_class_name(p, dec->cls), dec->reason, s->weight,
-                 dec->weight, s->cap, dec->cap);
-    }
-}
-
-/* One poll: sample, record, base values, policy, act.  <0: stop. */
-static int do_poll(struct daemon *d)
-{
-    uint64_t t0 = now_mono(), now = 0;
-    unsigned int i;
-    int rc = sample(d, &now);
-
-    if ( rc < 0 )
-    {
-        if ( rc != -ENODATA )
-            d->stats.failed_calls++;
-        return rc;
-    }
-    d->n = rc;
-    if ( d->rec && record_poll(d->rec, now, d->s, d->n) )
-    {
-        record_close(d->rec);
-        d->rec = NULL;
-        log_warnx("recording stopped");
-    }
-    rc = act_prepare(d);
-    if ( !rc )
-        rc = policy_update(d->pe, now, d->s, d->n, d->d);
-    if ( rc )
-    {
-        errno = -rc;
-        log_err("poll failed");
-        return 0;
-    }
-    for ( i = 0; i < d->n; i++ )
-        d->stats.decisions += d->d[i].class_changed;
-    log_decisions(d);
-    act_decisions(d);
-    d->stats.polls++;
-    d->stats.last_poll_ns = now;
-    d->stats.last_poll_dur_ns = now_mono() - t0;
-    log_debug("poll %llu: %u domains in %llu us",
-              (unsigned long long)d->stats.polls, d->n,
-              (unsigned long long)d->stats.last_poll_dur_ns / 1000);
-    /* metrics_write_file() logs its own failures. */
-    if ( d->conf->metrics_file[0] )
-        metrics_write_file(d, d->conf->metrics_file);
-    return 0;
-}
-
-int daemon_reload(struct daemon *d, char **errors)
-{
-    struct conf *nc;
-    char *err = NULL;
-    unsigned int i;
-    int rc = conf_load(d->conf_path, &nc, &err);
-
-    if ( rc )
-    {
-        const char *p = err ? err : "";
-
-        log_err("reload of %s failed; the previous configuration stays "
-                "in force", d->conf_path);
-        while ( *p )
-        {
-            size_t len = strcspn(p, "\n");
-
-            log_warnx("%.*s", (int)len, p);
-            p += len + (p[len] == '\n');
-        }
-        if ( errors )
-            *errors = err;
-        else
-            free(err);
-        return rc;
-    }
-    if ( strcmp(nc->state_file, d->conf->state_file) ||
-         strcmp(nc->socket_path, d->conf->socket_path) )
-        log_warnx("state-file and socket changes take effect at restart");
-    policy_set_config(d->pe, &nc->policy);
-    nc->dry_run = nc->dry_run || d->dry_run_forced;
-    d->dry_run = nc->dry_run;
-    conf_free(d->conf);
-    d->conf = nc;
-    log_setlevel(syslog_level(nc, d->verbose));
-    /* Re-evaluate targets against the new classes at the next poll. */
-    for ( i = 0; i < d->n; i++ )
-        d->d[i].set = 0;
-    log_notice("configuration %s reloaded (policy %s)", d->conf_path,
-               nc->name);
-    return 0;
-}
-
-int daemon_pause(struct daemon *d)
-{
-    if ( d->paused )
-        return 0;
-    d->paused = true;
-    act_restore_all(d);
-    log_notice("paused: base values restored; observing only");
-    return 0;
-}
-
-int daemon_resume(struct daemon *d)
-{
-    if ( !d->paused )
-        return 0;
-    d->paused = false;
-    log_notice("resumed");
-    return 0;
-}
-
-int daemon_find_domain(const struct daemon *d, const char *domain)
-{
-    unsigned int i;
-    char *end;
-    unsigned long id = strtoul(domain, &end, 10);
-    bool numeric = *domain && !*end;
-
-    for ( i = 0; i < d->n; i++ )
-        if ( numeric ? d->s[i].domid == id : !strcmp(d->s[i].name, domain) )
-            return i;
-    return -1;
-}
-
-int daemon_pin(struct daemon *d, const char *domain, const char *cls,
-               char *err, size_t errlen)
-{
-    int i = daemon_find_domain(d, domain), k = POLICY_CLASS_NONE, rc;
-    unsigned int j;
-
-    if ( i < 0 )
-    {
-        snprintf(err, errlen, "no domain %s", domain);
-        return -ENOENT;
-    }
-    if ( cls )
-    {
-        for ( j = 0; j < d->conf->policy.nclass; j++ )
-            if ( !strcmp(d->conf->policy.cls[j].name, cls) )
-                k = j;
-        if ( k == POLICY_CLASS_NONE )
-        {
-            snprintf(err, errlen, "no class %s", cls);
-            return -EINVAL;
-        }
-    }
-    rc = policy_pin(d->pe, d->s[i].domid, k);
-    if ( rc )
-    {
-        snprintf(err, errlen, "cannot pin %s: %s", domain, strerror(-rc));
-        return rc;
-    }
-    log_notice("d%u %s: %s%s", d->s[i].domid, d->s[i].name,
-               cls ? "pinned to " : "unpinned", cls ? cls : "");
-    return 0;
 }
 
 static void banner(const struct daemon *d)
@@ -474,7 +252,7 @@ static void setup_signals(sigset_t *unblocked)
 /* Until the next poll, or sooner if a control client needs a timeout. */
 static int64_t next_wait(struct control *ctl, uint64_t deadline)
 {
-    uint64_t now = now_mono();
+    uint64_t now = clock_mono_ns();
     int64_t wait = deadline > now ? (int64_t)(deadline - now) : 0;
     int ms = control_timeout_ms(ctl, now);
 
@@ -485,8 +263,8 @@ static int64_t next_wait(struct control *ctl, uint64_t deadline)
 
 static void schedule_next(struct daemon *d, uint64_t *deadline)
 {
-    int64_t delay = d->ops->next_delay(d->be);
-    uint64_t now = now_mono();
+    int64_t delay = d->ops->next_delay ? d->ops->next_delay(d->be) : -1;
+    uint64_t now = clock_mono_ns();
 
     if ( delay >= 0 )
     {
@@ -503,14 +281,14 @@ static void main_loop(struct daemon *d, struct control *ctl,
                       const sigset_t *unblocked)
 {
     struct pollfd pfd[MAX_POLLFDS];
-    uint64_t deadline = now_mono();
+    uint64_t deadline = clock_mono_ns();
 
     for ( ;; )
     {
         int64_t wait = next_wait(ctl, deadline);
         struct timespec ts = { wait / 1000000000, wait % 1000000000 };
         unsigned int n = 0;
-        int wfd = d->ops->watch_fd(d->be), rc;
+        int wfd = d->ops->watch_fd ? d->ops->watch_fd(d->be) : -1, rc;
 
         if ( wfd >= 0 )
             pfd[n++] = (struct pollfd){ .fd = wfd, .events = POLLIN };
@@ -536,22 +314,22 @@ static void main_loop(struct daemon *d, struct control *ctl,
             if ( wfd >= 0 )
             {
                 first = 1;
-                if ( pfd[0].revents )
+                if ( pfd[0].revents && d->ops->watch_drain )
                     d->ops->watch_drain(d->be);
             }
-            control_events(ctl, pfd + first, n - first, d, now_mono());
+            control_events(ctl, pfd + first, n - first, d, clock_mono_ns());
         }
-        if ( now_mono() < deadline )
+        if ( clock_mono_ns() < deadline )
             continue;
-        rc = do_poll(d);
+        rc = daemon_poll(d);
         if ( rc == -ENODATA )
         {
             log_notice("end of the recording after %llu polls",
                        (unsigned long long)d->stats.polls);
             return;
         }
-        if ( rc < 0 && d->ops == &backend_replay )
-            return;         /* a damaged recording: stop, reported */
+        if ( rc < 0 )
+            return;         /* the data cannot be read on: reported */
         schedule_next(d, &deadline);
     }
 }
@@ -569,12 +347,12 @@ static void run(struct daemon *d, const struct opts *o)
     if ( rc )
         fatalx("cannot start the %s backend", d->ops->name);
     d->ops->info(d->be, &d->info);
-    d->cap = ba.max_domains;
-    d->s = calloc(d->cap, sizeof(*d->s));
-    d->d = calloc(d->cap, sizeof(*d->d));
+    d->ndoms_max = ba.max_domains;
+    d->samples = calloc(d->ndoms_max, sizeof(*d->samples));
+    d->decisions = calloc(d->ndoms_max, sizeof(*d->decisions));
     d->state = state_open(d->conf->state_file);
-    d->pe = policy_new(&d->conf->policy, d->cap);
-    if ( !d->s || !d->d || !d->state || !d->pe )
+    d->pe = policy_new(&d->conf->policy, d->ndoms_max);
+    if ( !d->samples || !d->decisions || !d->state || !d->pe )
         fatalx("out of memory");
     if ( o->record && !(d->rec = record_open(o->record, &d->info)) )
         fatalx("cannot record to %s", o->record);
@@ -589,7 +367,7 @@ static void run(struct daemon *d, const struct opts *o)
     }
     pidfile_write(pidfd, o->pidfile);
     setup_signals(&unblocked);
-    d->stats.start_ns = now_mono();
+    d->stats.start_ns = clock_mono_ns();
     banner(d);
     main_loop(d, ctl, &unblocked);
     if ( d->conf->restore_on_exit )
@@ -602,8 +380,8 @@ static void run(struct daemon *d, const struct opts *o)
     d->ops->close(d->be);
     policy_free(d->pe);
     state_close(d->state);
-    free(d->s);
-    free(d->d);
+    free(d->samples);
+    free(d->decisions);
     conf_free(d->conf);
     unlink(o->pidfile);
     close(pidfd);
@@ -637,7 +415,7 @@ int main(int argc, char **argv)
     d.ops = !strcmp(o.backend, "xen") ? &backend_xen : &backend_replay;
     d.dry_run_forced = o.dry_run;
     d.dry_run = o.dry_run || d.conf->dry_run;
-    log_init(o.foreground, syslog_level(d.conf, o.verbose));
+    log_init(o.foreground, daemon_log_level(d.conf, o.verbose));
     run(&d, &o);
     return 0;
 }

@@ -17,6 +17,8 @@
 #define POLICY_NAME_MAX      64   /* domain names, as xenstore allows */
 #define POLICY_CLASS_MAX     32   /* class name length, with the NUL */
 #define POLICY_REASON_MAX    96
+/* Domids at or above this are Xen's own (DOMID_FIRST_RESERVED). */
+#define POLICY_DOMID_LIMIT   0x7ff0u
 
 /* Scheduler of the domain's cpupool. */
 enum policy_sched {
@@ -24,6 +26,13 @@ enum policy_sched {
     POLICY_SCHED_CREDIT2,
     POLICY_SCHED_OTHER,
 };
+
+/*
+ * Name of a scheduler as recordings and coopctl spell it ("credit",
+ * "credit2", "other"), and the reverse lookup (-1 if unknown).
+ */
+const char *policy_sched_name(enum policy_sched s);
+int policy_sched_lookup(const char *name);
 
 /* Smoothed per-domain metrics a class condition can test. */
 enum policy_metric {
@@ -41,8 +50,20 @@ enum policy_metric {
     M_VBD_SECTORS,  /* PV block sectors/s, read + write */
     M_NET_PKTS,     /* PV network packets/s, rx + tx */
     M_NET_BYTES,    /* PV network bytes/s, rx + tx */
-    M_IO,           /* ioreq + vbd-iops + net-pkts: one I/O intensity */
-    M_POOL_BUSY,    /* CPU use of the domain's cpupool, % of its pCPUs */
+    M_IO,           /* one I/O intensity: ioreq (or, without the hv-patch,
+                       dm-runs) + vbd-iops + net-pkts, per second */
+    M_CPUPOOL_BUSY,    /* CPU use of the domain's cpupool, % of its pCPUs */
+    M_CPU_WAIT,     /* % of its online vCPUs' time spent runnable but not
+                       running (runstate; XenMon's "waited"), 0..100 */
+    M_CPU_DEMAND,   /* running + runnable, % of its online vCPUs' time:
+                       what it would use if it never waited, 0..100 */
+    M_CPUPOOL_WAIT,    /* the largest cpu-wait among the other domains of the
+                       cpupool that the policy favours (target weight
+                       above their base), 0..100; 0 if none */
+    M_DM_CPU,       /* CPU of its device model process in dom0 (qemu-xen),
+                       % of one pCPU */
+    M_DM_RUNS,      /* times that process was scheduled in, per second: a
+                       proxy of device-model round trips */
     M__COUNT
 };
 
@@ -59,6 +80,19 @@ struct policy_counters {
     uint64_t ioreq_xen, ioreq_dm, ioreq_buffered, ioreq_none;
     uint64_t vbd_rd_req, vbd_wr_req, vbd_rd_sect, vbd_wr_sect;
     uint64_t net_rx_pkts, net_tx_pkts, net_rx_bytes, net_tx_bytes;
+    /*
+     * Runstate times summed over the domain's vCPUs, ns (hv-patch record
+     * v2, from each vCPU's struct vcpu_runstate_info as Xen's
+     * vcpu_runstate_get() reads it, the current state's elapsed time
+     * included).
+     */
+    uint64_t rs_running_ns, rs_runnable_ns, rs_blocked_ns, rs_offline_ns;
+    /*
+     * The device model process serving the domain in dom0 (qemu-xen):
+     * CPU time of all its threads, ns, and the number of times they were
+     * scheduled in (run-queue arrivals).
+     */
+    uint64_t dm_cpu_ns, dm_runs;
 };
 
 /* Which signals a sample carries (a backend may lack some). */
@@ -66,6 +100,11 @@ struct policy_counters {
 #define POLICY_HAS_IOREQ    (1u << 1)
 #define POLICY_HAS_VBD      (1u << 2)
 #define POLICY_HAS_NET      (1u << 3)
+#define POLICY_HAS_RUNSTATE (1u << 4)   /* rs_* (hv-patch v2) */
+#define POLICY_HAS_DM       (1u << 5)   /* dm_* (a dom0 device model) */
+
+/* The signals a metric needs: it is missing when none of them is there. */
+uint32_t policy_metric_signals(enum policy_metric m);
 
 /* Domain state flags. */
 #define POLICY_DOM_DYING    (1u << 0)
@@ -77,8 +116,8 @@ struct policy_sample {
     uint8_t uuid[16];
     char name[POLICY_NAME_MAX];
     uint32_t vcpus;             /* online vCPUs */
-    uint32_t pool;              /* cpupool id */
-    uint32_t pool_cpus;         /* pCPUs in that pool */
+    uint32_t cpupool;           /* cpupool id */
+    uint32_t cpupool_cpus;      /* pCPUs in that cpupool */
     enum policy_sched sched;
     uint32_t signals;           /* POLICY_HAS_* */
     uint32_t flags;             /* POLICY_DOM_* */
@@ -93,6 +132,7 @@ enum policy_weight_kind {
     POLICY_WEIGHT_KEEP,         /* the base weight */
     POLICY_WEIGHT_ABS,          /* value */
     POLICY_WEIGHT_PCT,          /* value % of the base weight */
+    POLICY_WEIGHT_SHARE,        /* entitled to value % of the cpupool */
 };
 
 /* What a class does to the cap. */
@@ -101,6 +141,9 @@ enum policy_cap_kind {
     POLICY_CAP_NONE,            /* 0: uncapped */
     POLICY_CAP_ABS,             /* value, % of one pCPU as Xen counts it */
     POLICY_CAP_PCT_VCPU,        /* value % of each online vCPU */
+    POLICY_CAP_REST,            /* an even part of what the cpupool's other
+                                   domains leave, to the nearest multiple
+                                   of 5, at least POLICY_REST_MIN */
 };
 
 /*
@@ -113,6 +156,13 @@ struct policy_cond {
     enum policy_metric metric;
     bool below;
     double enter, leave;
+    /*
+     * When the host does not provide the metric at all (e.g. cpu-wait on
+     * a hypervisor without the hv-patch): true, the condition is left
+     * out of its class; false, it does not hold.  A class whose every
+     * condition is left out does not match.
+     */
+    bool skip_missing;
 };
 
 struct policy_class {
@@ -146,7 +196,22 @@ struct policy_config {
     struct policy_class *cls;
     unsigned int noverride;
     struct policy_override *ovr;
+    /*
+     * Effect check: `effect_polls` polls after a domain was moved into a
+     * class that favours or throttles it, the measure it was moved for
+     * (its own cpu-wait, or its cpupool's pool-wait) is compared with its
+     * value at the move.  It helped if it fell by `effect_min` (0..1) of
+     * that value, or below POLICY_EFFECT_FLOOR; otherwise the move is
+     * undone and the class is not tried on that domain for `holdoff_ns`.
+     * effect_polls 0: no check.
+     */
+    unsigned int effect_polls;
+    double effect_min;
+    uint64_t holdoff_ns;
 };
+
+/* A wait below this (%) counts as "nothing left to improve". */
+#define POLICY_EFFECT_FLOOR 1.0
 
 /* The implicit class of a domain no class matched: base values. */
 #define POLICY_CLASS_NONE   (-1)
@@ -164,6 +229,20 @@ enum policy_unmanaged {
 #define POLICY_SET_WEIGHT   (1u << 0)
 #define POLICY_SET_CAP      (1u << 1)
 
+/* What a class change is judged by (policy_decision.effect_measure). */
+enum policy_effect_measure {
+    POLICY_MEASURE_NONE,        /* neutral class, pin, or no runstate */
+    POLICY_MEASURE_WAIT,        /* favoured: its own cpu-wait */
+    POLICY_MEASURE_POOL_WAIT,   /* throttled: its cpupool's pool-wait */
+};
+
+enum policy_effect {
+    POLICY_EFFECT_NONE,         /* nothing to judge */
+    POLICY_EFFECT_PENDING,      /* measuring */
+    POLICY_EFFECT_HELPED,
+    POLICY_EFFECT_UNDONE,       /* did not help: undone this poll */
+};
+
 struct policy_decision {
     uint32_t domid;
     enum policy_unmanaged unmanaged;
@@ -174,7 +253,16 @@ struct policy_decision {
     uint32_t weight, cap;       /* targets */
     unsigned int set;           /* POLICY_SET_* versus sample.weight/cap */
     double metric[M__COUNT];    /* smoothed; valid once rates_valid */
+    bool metric_valid[M__COUNT];
     bool rates_valid;
+    bool favoured;              /* target weight above the base */
+    bool throttled;             /* target weight below the base, or a
+                                   stricter cap */
+    /* Effect of the last class change; values in % (see the measure). */
+    enum policy_effect_measure effect_measure;
+    enum policy_effect effect;
+    double effect_before, effect_after;     /* after: current if PENDING */
+    unsigned int effect_polls;  /* polls measured so far */
     char reason[POLICY_REASON_MAX];
 };
 
@@ -213,10 +301,36 @@ const char *policy_class_name(const struct policy_config *cfg, int cls);
 #define POLICY_WEIGHT_MIN   1u
 #define POLICY_WEIGHT_MAX   65535u
 
-/* Target weight and cap for a domain in class `cls` (exposed for tests). */
+/*
+ * What `share` and `rest` actions need to know of a domain's cpupool,
+ * worked out by policy_update() from the other domains' targets:
+ *   share_base: the weight units (weight, or weight x online vCPUs on
+ *     credit2) that a share of 100 % stands for: those of the active
+ *     domains not in a share class, U, over (1 - the shares asked in
+ *     all); 0 if there is no such domain;
+ *   share_scale: 1, or less when the share classes of the pool ask for
+ *     more than POLICY_SHARE_MAX in all (every share is scaled down);
+ *   rest_cap: the cap, in % of one pCPU, each rest-capped domain gets.
+ */
+struct policy_cpupool_view {
+    double share_base;
+    double share_scale;
+    uint32_t rest_cap;
+};
+
+/* Most of a pool all share classes together may claim (fraction). */
+#define POLICY_SHARE_MAX    0.99
+/* Smallest cap `rest` gives, % of one pCPU. */
+#define POLICY_REST_MIN     5u
+
+/*
+ * Target weight and cap for a domain in class `cls` (exposed for tests).
+ * `pv` may be NULL when the class has no share or rest action.
+ */
 void policy_target(const struct policy_config *cfg, int cls,
                    const struct policy_override *ovr,
                    const struct policy_sample *s,
+                   const struct policy_cpupool_view *pv,
                    uint32_t *weight, uint32_t *cap);
 
 /* The override matching a sample, or NULL (first match wins). */

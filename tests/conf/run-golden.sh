@@ -36,9 +36,9 @@ if [ ! -x "$bin" ]; then
     exit 2
 fi
 cd "$(dirname "$0")/../.." || exit 2
+# shellcheck disable=SC1091 # tests/lib.sh: pass, fail, skip, check...
+. tests/lib.sh
 
-pass=0
-fail=0
 tmp=$(mktemp) || exit 2
 trap 'rm -f "$tmp"' EXIT
 
@@ -52,19 +52,16 @@ for conf in conf/coopvmm.conf tests/conf/*.conf; do
         cp "$tmp" "$ok"
     fi
     if [ -f "$ok" ] && diff -u "$ok" "$tmp" >"$tmp.diff" 2>&1; then
-        echo "PASS $name"
-        pass=$((pass + 1))
+        pass "$name"
     else
-        echo "FAIL $name"
+        fail "$name"
         if [ -f "$ok" ]; then
             cat "$tmp.diff"
         else
             echo "  missing $ok"
         fi
-        fail=$((fail + 1))
     fi
     rm -f "$tmp.diff"
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

@@ -3,7 +3,7 @@
  * test_conf.c - cmocka unit tests of the configuration value parsers
  * (durations, weights, caps, numbers) and of conf_load_buffer() on
  * in-memory text: errors collected with their lines, nothing returned on
- * failure.  Table-driven; links daemon/conf*.c and policy/policy.c.
+ * failure.  Table-driven; links daemon/conf/ and policy/policy.c.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "conf_check.h"
+#include "conf_dump.h"
 
 #define NS_MS   1000000ull
 #define NS_S    (1000 * NS_MS)
@@ -123,6 +125,43 @@ static void test_weight(void **state)
     }
 }
 
+static void test_share(void **state)
+{
+    static const struct {
+        const char *in;
+        int rc;
+        uint32_t v;
+    } t[] = {
+        { "1%", 0, 1 },
+        { "80%", 0, 80 },
+        { "90%", 0, 90 },
+        { "99%", 0, 99 },
+        { "0%", -ERANGE, 0 },
+        { "100%", -ERANGE, 0 },
+        { "80", -EINVAL, 0 },
+        { "share 80%", -EINVAL, 0 },
+        { "", -EINVAL, 0 },
+        { "%", -EINVAL, 0 },
+        { "8.5%", -EINVAL, 0 },
+    };
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < sizeof(t) / sizeof(t[0]); i++ )
+    {
+        uint32_t v = 777;
+        const char *why = NULL;
+        int rc = conf_parse_share(t[i].in, &v, &why);
+
+        print_message("share '%s'\n", t[i].in);
+        assert_int_equal(rc, t[i].rc);
+        if ( rc )
+            assert_non_null(why);
+        else
+            assert_int_equal(v, t[i].v);
+    }
+}
+
 static void test_cap(void **state)
 {
     static const struct {
@@ -140,6 +179,9 @@ static void test_cap(void **state)
         { "1%", 0, POLICY_CAP_PCT_VCPU, 1 },
         { "80%", 0, POLICY_CAP_PCT_VCPU, 80 },
         { "100%", 0, POLICY_CAP_PCT_VCPU, 100 },
+        { "rest", 0, POLICY_CAP_REST, 0 },
+        { "Rest", -EINVAL, 0, 0 },
+        { "rest 5", -EINVAL, 0, 0 },
         { "12801", -ERANGE, 0, 0 },
         { "0%", -ERANGE, 0, 0 },
         { "101%", -ERANGE, 0, 0 },
@@ -346,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_duration),
         cmocka_unit_test(test_weight),
+        cmocka_unit_test(test_share),
         cmocka_unit_test(test_cap),
         cmocka_unit_test(test_number),
         cmocka_unit_test(test_buffer),

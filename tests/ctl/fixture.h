@@ -4,11 +4,15 @@
  * for the control-socket unit tests and fuzz target.
  *
  * This is test data, not a fake of Xen: the dispatcher only reads what
- * the poll loop leaves in struct daemon.  The daemon_* calls live in
- * coopvmmd.c (with main), which a test cannot link, so this file defines
- * test-local versions that record each call and answer as configured in
- * `fixture_calls`.  The trace op returns canned records so that iotrace
- * can be driven over a real socket.  Include it in exactly one file.
+ * the poll loop leaves in struct daemon.  The test links the real daemon
+ * core (daemon.c: domain look-up, iotrace), but stands in for the calls
+ * that change the daemon's state: the linker's --wrap (cmocka's way to
+ * mock a function; see the Makefile's TEST_LDFLAGS_control) sends the
+ * dispatcher's daemon_reload/pause/resume/pin to the __wrap_ versions
+ * below, which record each call and answer as configured in
+ * `fixture_calls`.  The backend's trace op returns canned records so
+ * that iotrace can be driven over a real socket.  Include it in exactly
+ * one file.
  */
 #ifndef COOPVMM_TEST_FIXTURE_H
 #define COOPVMM_TEST_FIXTURE_H
@@ -106,7 +110,7 @@ static void fix_dom(unsigned int i, uint32_t domid, const char *name,
     s->uuid[15] = (uint8_t)domid;
     strncpy(s->name, name, sizeof(s->name));
     s->vcpus = 2;
-    s->pool_cpus = 4;
+    s->cpupool_cpus = 4;
     s->sched = POLICY_SCHED_CREDIT2;
     s->signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                  POLICY_HAS_NET;
@@ -163,9 +167,9 @@ static void fixture_init(struct daemon *dm)
     dm->info.signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                        POLICY_HAS_NET;
     snprintf(dm->info.scheds, sizeof(dm->info.scheds), "credit2");
-    dm->n = dm->cap = 6;
-    dm->s = fix_s;
-    dm->d = fix_d;
+    dm->ndoms = dm->ndoms_max = 6;
+    dm->samples = fix_s;
+    dm->decisions = fix_d;
     dm->stats.polls = 42;
     dm->stats.decisions = 3;
     dm->stats.sets = 5;
@@ -174,9 +178,15 @@ static void fixture_init(struct daemon *dm)
     dm->stats.last_poll_dur_ns = 1500000;
 }
 
-/* ------------------------------------ test-local daemon_* definitions */
+/* ---------------------------- stand-ins for the state-changing calls */
 
-int daemon_reload(struct daemon *d, char **errors)
+int __wrap_daemon_reload(struct daemon *d, char **errors);
+int __wrap_daemon_pause(struct daemon *d);
+int __wrap_daemon_resume(struct daemon *d);
+int __wrap_daemon_pin(struct daemon *d, const char *domain, const char *cls,
+                      char *err, size_t errlen);
+
+int __wrap_daemon_reload(struct daemon *d, char **errors)
 {
     (void)d;
     fix.reload++;
@@ -185,36 +195,22 @@ int daemon_reload(struct daemon *d, char **errors)
     return fix.reload_rc;
 }
 
-int daemon_pause(struct daemon *d)
+int __wrap_daemon_pause(struct daemon *d)
 {
     fix.pause++;
     d->paused = true;
     return 0;
 }
 
-int daemon_resume(struct daemon *d)
+int __wrap_daemon_resume(struct daemon *d)
 {
     fix.resume++;
     d->paused = false;
     return 0;
 }
 
-int daemon_find_domain(const struct daemon *d, const char *domain)
-{
-    unsigned int i;
-    char *end;
-    unsigned long id = strtoul(domain, &end, 10);
-    bool numeric = *domain && !*end;
-
-    for ( i = 0; i < d->n; i++ )
-        if ( numeric ? d->s[i].domid == id :
-             !strncmp(d->s[i].name, domain, sizeof(d->s[i].name)) )
-            return (int)i;
-    return -1;
-}
-
-int daemon_pin(struct daemon *d, const char *domain, const char *cls,
-               char *err, size_t errlen)
+int __wrap_daemon_pin(struct daemon *d, const char *domain, const char *cls,
+                      char *err, size_t errlen)
 {
     if ( cls )
         fix.pin++;

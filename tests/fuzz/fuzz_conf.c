@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
+#include "conf_dump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

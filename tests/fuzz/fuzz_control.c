@@ -11,9 +11,9 @@
  * peer without write rights never reaches a state-changing call.
  *
  * The struct daemon is filled with fixed test data by tests/ctl/fixture.h,
- * which also defines test-local daemon_reload/pause/resume/pin/
- * find_domain that record each call: the real ones live in coopvmmd.c
- * next to main(), which a fuzz target cannot link.
+ * which also stands in (through the linker's --wrap) for the real
+ * daemon_reload/pause/resume/pin, recording each call; the rest of the
+ * daemon core is the real one.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "control.h"
+#include "control_cmd.h"
 #include "log.h"
 #include "metrics.h"
 

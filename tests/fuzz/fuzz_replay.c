@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "replay.h"
 #include "log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,7 +2,7 @@
 /*
  * genrec.c - generate SYNTHETIC recordings for tests and benchmarks.
  *
- * It drives the real recording writer (daemon/record.c) with made-up
+ * It drives the real recording writer (daemon/backend/record.c) with made-up
  * loads, so the files are in exactly the format coopvmmd --record writes.
  * The loads are deterministic.  Scenarios:
  *
@@ -57,7 +57,7 @@ static void dom(struct policy_sample *s, uint32_t domid, uint32_t gen,
     s->uuid[15] = 0x01;
     snprintf(s->name, sizeof(s->name), "%s", name);
     s->vcpus = vcpus;
-    s->pool_cpus = 2;
+    s->cpupool_cpus = 2;
     s->sched = POLICY_SCHED_CREDIT;
     s->signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                  POLICY_HAS_NET;

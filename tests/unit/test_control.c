@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * test_control.c - unit tests of the control socket (daemon/control.c,
- * daemon/control_cmd.c) and the metrics exposition (daemon/metrics.c).
+ * test_control.c - unit tests of the control socket (daemon/control/) and
+ * the metrics exposition (daemon/core/metrics.c).
  *
  * The dispatcher is driven with request lines against the fixed struct
  * daemon of tests/ctl/fixture.h; the socket layer with real UNIX sockets
@@ -26,13 +26,13 @@
 
 /*
  * The code under test is compiled into this file, as Xen's tools/tests
- * do, so the test links with policy/ alone (no TEST_SRC_control needed).
- * Before cmocka.h, whose fail() macro would rename control_cmd.c's fail().
+ * do; the daemon core it calls is linked (TEST_SRC_control).  Before
+ * cmocka.h, whose fail() macro would rename control_cmd.c's fail().
  */
-#include "../../daemon/control.c"
-#include "../../daemon/control_cmd.c"
-#include "../../daemon/metrics.c"
-#include "../../daemon/log.c"
+#include "../../daemon/control/control.c"
+#include "../../daemon/control/control_cmd.c"
+#include "../../daemon/core/metrics.c"
+#include "../../daemon/lib/log.c"
 
 #include <cmocka.h>
 

@@ -55,7 +55,7 @@ static struct policy_sample dom(uint32_t domid, uint8_t uuid0)
     s.uuid[0] = uuid0;
     snprintf(s.name, sizeof(s.name), "guest%u", domid);
     s.vcpus = 1;
-    s.pool_cpus = 2;
+    s.cpupool_cpus = 2;
     s.sched = POLICY_SCHED_CREDIT;
     s.signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ | POLICY_HAS_VBD |
                 POLICY_HAS_NET;
@@ -83,6 +83,29 @@ static void test_metric_names(void **state)
         assert_int_equal(policy_metric_lookup(policy_metric_name(m)), m);
     assert_int_equal(policy_metric_lookup("ioreq-dm"), M_IOREQ_DM);
     assert_int_equal(policy_metric_lookup("bogus"), -1);
+}
+
+/* Recordings and coopctl spell schedulers these ways; both directions. */
+static void test_sched_names(void **state)
+{
+    static const struct {
+        enum policy_sched s;
+        const char *name;
+    } t[] = {
+        { POLICY_SCHED_CREDIT, "credit" },
+        { POLICY_SCHED_CREDIT2, "credit2" },
+        { POLICY_SCHED_OTHER, "other" },
+    };
+    unsigned int i;
+
+    (void)state;
+    for ( i = 0; i < sizeof(t) / sizeof(t[0]); i++ )
+    {
+        assert_string_equal(policy_sched_name(t[i].s), t[i].name);
+        assert_int_equal(policy_sched_lookup(t[i].name), t[i].s);
+    }
+    assert_int_equal(policy_sched_lookup("rtds"), -1);
+    assert_int_equal(policy_sched_lookup("Credit"), -1);
 }
 
 static void test_rates(void **state)
@@ -118,7 +141,7 @@ static void test_rates(void **state)
     assert_float_equal(d.metric[M_NET_PKTS], 10, 1e-9);
     assert_float_equal(d.metric[M_IO], 215, 1e-9);
     /* Only this domain runs in a 2-CPU pool: 12.5 % of one vCPU. */
-    assert_float_equal(d.metric[M_POOL_BUSY], 6.25, 1e-9);
+    assert_float_equal(d.metric[M_CPUPOOL_BUSY], 6.25, 1e-9);
     policy_free(pe);
 }
 
@@ -456,11 +479,11 @@ static void test_clamping(void **state)
         s.base_weight = t[i].base_w;
         s.base_cap = t[i].base_c;
         s.vcpus = t[i].vcpus;
-        policy_target(&cfg, 0, &o, &s, &w, &c);
+        policy_target(&cfg, 0, &o, &s, NULL, &w, &c);
         assert_int_equal(w, t[i].want_w);
         assert_int_equal(c, t[i].want_c);
         /* No class: the administrator's values, untouched by bounds. */
-        policy_target(&cfg, POLICY_CLASS_NONE, &o, &s, &w, &c);
+        policy_target(&cfg, POLICY_CLASS_NONE, &o, &s, NULL, &w, &c);
         assert_int_equal(w, t[i].base_w);
         assert_int_equal(c, t[i].base_c);
     }
@@ -522,6 +545,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metric_names),
+        cmocka_unit_test(test_sched_names),
         cmocka_unit_test(test_rates),
         cmocka_unit_test(test_ewma_irregular),
         cmocka_unit_test(test_counter_reset),

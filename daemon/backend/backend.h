@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * backend.h - where samples come from and where scheduler changes go.
+ *
+ * A backend is a small table of functions.  "xen" talks to the real
+ * hypervisor through libxenctrl, libxenstore and libxenstat; "replay" plays
+ * a recording back and applies changes to its model of the host.  Neither
+ * knows about policy: they fill struct policy_sample and apply weight/cap.
+ * Each backend's header (xen.h, replay.h) names its table.
+ */
+#ifndef COOPVMM_BACKEND_H
+#define COOPVMM_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+struct backend;
+
+struct backend_args {
+    const char *replay_path;    /* replay: recording to play */
+    double speed;               /* replay: 1 = recorded pace, 0 = max */
+    unsigned int max_domains;   /* sizing hint */
+};
+
+struct backend_info {
+    uint32_t signals;           /* POLICY_HAS_* that are live */
+    char scheds[64];            /* e.g. "credit,credit2", for the banner */
+    char detail[128];           /* e.g. "ioreq counters: missing (ENOSYS)" */
+};
+
+/* Trace records, as coopctl iotrace shows them. */
+struct backend_trace_rec {
+    uint64_t ts_ns;
+    uint32_t vcpu;
+    bool mmio, write, data_is_ptr;
+    uint64_t addr;              /* port or guest physical address */
+    uint32_t size, count;
+    uint64_t data;
+    uint64_t rip;
+    const char *handler;        /* "xen", "dm", "buffered", "none" */
+};
+
+enum backend_trace_op { TRACE_ON, TRACE_OFF, TRACE_READ };
+
+/*
+ * Every backend fills open, sample, set, info and close; the ops marked
+ * optional may be NULL, and their callers check.
+ */
+struct backend_ops {
+    const char *name;
+    /*
+     * What the end of the samples means.  false: a live host, which never
+     * ends; a failed sample is counted and the next poll tries again.
+     * true: a recording; sample's -ENODATA is its normal end, and any
+     * other failure ends the run, since nothing past a damaged line can
+     * be trusted (sample reports where).
+     */
+    bool finite;
+    /* Returns 0 or -errno; on failure logs why. */
+    int (*open)(struct backend **out, const struct backend_args *args);
+    /*
+     * Sample every domain into s[0..max).  Returns the number of domains,
+     * -ENOSPC if there are more than `max` (call again with more room),
+     * -ENODATA at the end of a finite backend's data, or another -errno.
+     * *now_ns gets the sample's monotonic time (the recorded one on
+     * replay).
+     */
+    int (*sample)(struct backend *b, struct policy_sample *s,
+                  unsigned int max, uint64_t *now_ns);
+    /*
+     * Set weight and/or cap (POLICY_SET_* in `mask`) of the sampled domain,
+     * read-modify-write through its cpupool's scheduler.  0 or -errno;
+     * it logs nothing on failure: the caller says it once, with the
+     * domain and the errno.
+     */
+    int (*set)(struct backend *b, const struct policy_sample *s,
+               unsigned int mask, uint32_t weight, uint32_t cap);
+    void (*info)(struct backend *b, struct backend_info *out);
+    /*
+     * Optional: nanoseconds to wait before the next sample, or -1 for
+     * "the configured interval" (also when NULL: live hosts).  Replay
+     * paces itself.
+     */
+    int64_t (*next_delay)(struct backend *b);
+    /*
+     * Optional: an fd that becomes readable on domain churn, or -1; and
+     * its drain.
+     */
+    int (*watch_fd)(struct backend *b);
+    void (*watch_drain)(struct backend *b);
+    /* Optional: per-request trace (see coopctl iotrace). */
+    int (*trace)(struct backend *b, uint32_t domid, enum backend_trace_op op,
+                 struct backend_trace_rec *out, unsigned int max,
+                 uint64_t *overruns);
+    void (*close)(struct backend *b);
+};
+
+#endif /* COOPVMM_BACKEND_H */

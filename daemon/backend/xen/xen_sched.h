@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xen_sched.h - the xen backend's cpupools and scheduler calls
+ * (xen_sched.c): which scheduler each cpupool runs, and each domain's
+ * weight and cap, read and set through credit's or credit2's call.
+ */
+#ifndef COOPVMM_XEN_SCHED_H
+#define COOPVMM_XEN_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "xen_types.h"
+
+/* XEN_SCHEDULER_* to the policy's view: credit, credit2 or other. */
+enum policy_sched xen_sched_map(uint32_t sched_id);
+
+/* Short name of a XEN_SCHEDULER_* ("credit2", "rtds"), NULL if unknown. */
+const char *xen_sched_name(uint32_t sched_id);
+
+/* Number of CPUs set in a cpumap of `nbytes` bytes. */
+unsigned int xen_cpumap_count(const uint8_t *map, size_t nbytes);
+
+/* The cpupool `id` as last read, or NULL. */
+struct xen_cpupool *xen_cpupool_find(struct backend *b, uint32_t id);
+
+/* Re-read every cpupool: scheduler and CPU count.  0 or -errno (logged). */
+int xen_cpupools_refresh(struct backend *b);
+
+/*
+ * The schedulers of all cpupools, each once ("credit,credit2"), into
+ * out[len] for the banner.
+ */
+void xen_sched_names(const struct backend *b, char *out, size_t len);
+
+/*
+ * Whether to read a domain's weight/cap this poll (see XEN_SCHED_REFRESH).
+ * A failed read is retried on the periodic slot only, so a domain that
+ * keeps failing is logged once per period, not once per poll.
+ */
+bool xen_sched_due(const struct backend *b, const struct xen_dom *d,
+                   enum policy_sched sched);
+
+/*
+ * Current weight/cap of one domain into the cache.  0 or -errno (logged).
+ * A failed read keeps the last good values of the same scheduler: better
+ * slightly old than a 0 the actuator would take for the administrator's.
+ */
+int xen_sched_read(struct backend *b, struct xen_dom *d,
+                   enum policy_sched sched);
+
+/*
+ * Read-modify-write of a domain's weight and/or cap (POLICY_SET_* in
+ * `mask`) through `sched`'s calls; *weight and *cap get the values now
+ * in force, *op the last call made.  0 or -errno, not logged;
+ * -EOPNOTSUPP if `sched` is neither credit nor credit2.
+ */
+int xen_sched_set(struct backend *b, uint32_t domid, enum policy_sched sched,
+                  unsigned int mask, uint32_t *weight, uint32_t *cap,
+                  const char **op);
+
+#endif /* COOPVMM_XEN_SCHED_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * daemon_types.h - the running daemon's state, as the poll, the actuator,
+ * the metrics and the control socket see it.
+ *
+ * Types only, no functions: the layers below daemon.c read and fill this
+ * struct without depending on daemon.c, which calls them.  The control
+ * socket reads it to answer status and metrics, and changes it only
+ * through the daemon_* calls of daemon.h, so that every state change
+ * goes through the same checks as a signal would.
+ */
+#ifndef COOPVMM_DAEMON_TYPES_H
+#define COOPVMM_DAEMON_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "conf_types.h"
+#include "policy.h"
+
+struct state;
+struct recorder;
+
+struct daemon_stats {
+    uint64_t polls;
+    uint64_t decisions;         /* class changes adopted */
+    uint64_t sets;              /* scheduler changes applied */
+    uint64_t failed_calls;      /* failed hypercalls / backend calls */
+    uint64_t last_poll_ns;      /* monotonic stamp of the last poll */
+    uint64_t last_poll_dur_ns;  /* how long it took */
+    uint64_t start_ns;
+};
+
+struct daemon {
+    const char *conf_path;
+    struct conf *conf;
+    const struct backend_ops *ops;
+    struct backend *be;
+    struct backend_info info;
+    struct policy_engine *pe;
+    struct state *state;
+    struct recorder *rec;       /* --record, or NULL */
+    bool dry_run;               /* --dry-run or dry-run = true */
+    bool dry_run_forced;        /* --dry-run: survives reloads */
+    int verbose;                /* -v count */
+    bool paused;
+
+    /*
+     * The last poll: ndoms domains, their samples and decisions side by
+     * side, in arrays of ndoms_max entries (grown when there are more).
+     */
+    unsigned int ndoms, ndoms_max;
+    struct policy_sample *samples;
+    struct policy_decision *decisions;
+
+    struct daemon_stats stats;
+};
+
+#endif /* COOPVMM_DAEMON_TYPES_H */

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * classify.c - smoothed metrics -> class: conditions with enter and leave
+ * levels, first match wins, dwell, pins, stub domains that follow their
+ * guest, and the effect check that undoes a class change that did not
+ * help and bars that class for a while.
+ *
+ * Pure logic.  Reasons are formatted (floating point, the costly part of
+ * a poll) only when a class is adopted or first settled.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy_int.h"
+
+enum cond_state { COND_FAILS, COND_HOLDS, COND_SKIPPED };
+
+static enum cond_state cond_state(const struct policy_cond *c,
+                                  const struct dom_state *st,
+                                  uint32_t signals, bool member)
+{
+    double lvl = member ? c->leave : c->enter;
+    double v = st->ewma[c->metric];
+
+    if ( c->skip_missing && policy_metric_missing(c->metric, signals) )
+        return COND_SKIPPED;
+    if ( !st->ewma_valid[c->metric] )
+        return COND_FAILS;
+    return (c->below ? v < lvl : v > lvl) ? COND_HOLDS : COND_FAILS;
+}
+
+static void describe(char *buf, const struct policy_cond *c,
+                     const struct dom_state *st, bool member)
+{
+    snprintf(buf, POLICY_REASON_MAX, "%s %.1f %s %g",
+             policy_metric_name(c->metric), st->ewma[c->metric],
+             c->below ? "<" : ">", member ? c->leave : c->enter);
+}
+
+/* What decided a classification; turned into text only when shown. */
+struct why {
+    const struct policy_cond *cond;     /* NULL: catch-all or no match */
+    bool member;
+    bool matched;
+};
+
+static void why_text(char *buf, const struct why *w,
+                     const struct dom_state *st)
+{
+    if ( w->cond )
+        describe(buf, w->cond, st, w->member);
+    else
+        snprintf(buf, POLICY_REASON_MAX, "%s",
+                 w->matched ? "catch-all" : "no class matched");
+}
+
+/* Does class k match?  `w` gets the condition that decided it. */
+static bool class_matches(const struct policy_class *k,
+                          const struct dom_state *st, uint32_t signals,
+                          bool member, struct why *w)
+{
+    const struct policy_cond *first = NULL;
+    unsigned int i;
+
+    *w = (struct why){ .member = member, .matched = true };
+    if ( !k->ncond )
+        return true;
+    for ( i = 0; i < k->ncond; i++ )
+    {
+        enum cond_state cs = cond_state(&k->cond[i], st, signals, member);
+
+        if ( cs == COND_SKIPPED )
+            continue;
+        if ( cs == COND_HOLDS && !k->match_all )
+        {
+            w->cond = &k->cond[i];
+            return true;
+        }
+        if ( cs == COND_FAILS && k->match_all )
+            return false;
+        if ( !first )
+            first = &k->cond[i];
+    }
+    /* all-of: every condition that counts held (and one did count). */
+    if ( !k->match_all || !first )
+        return false;
+    w->cond = first;
+    return true;
+}
+
+static bool barred(const struct dom_state *st, int cls, uint64_t now)
+{
+    unsigned int b;
+
+    for ( b = 0; b < POLICY_BARS; b++ )
+        if ( st->bar[b].cls == cls && st->bar[b].until_ns > now )
+            return true;
+    return false;
+}
+
+static void bar(struct dom_state *st, int cls, uint64_t until)
+{
+    unsigned int b, pick = 0;
+
+    /* A free or expired slot, else the one that ends first. */
+    for ( b = 0; b < POLICY_BARS; b++ )
+    {
+        if ( st->bar[b].cls == cls || st->bar[b].cls == POLICY_CLASS_NONE )
+        {
+            pick = b;
+            break;
+        }
+        if ( st->bar[b].until_ns < st->bar[pick].until_ns )
+            pick = b;
+    }
+    st->bar[pick] = (struct bar){ .cls = cls, .until_ns = until };
+}
+
+static int classify(const struct policy_config *cfg,
+                    const struct dom_state *st, uint32_t signals,
+                    uint64_t now, struct why *w)
+{
+    unsigned int i;
+
+    for ( i = 0; i < cfg->nclass; i++ )
+        if ( !barred(st, i, now) &&
+             class_matches(&cfg->cls[i], st, signals, st->cls == (int)i, w) )
+            return i;
+    *w = (struct why){ .matched = false };
+    return POLICY_CLASS_NONE;
+}
+
+static void adopt(struct dom_state *st, int cls, uint64_t now,
+                  struct policy_decision *d)
+{
+    d->prev_cls = st->cls;
+    d->class_changed = true;
+    st->cls = cls;
+    st->since_ns = now;
+    st->pending = cls;
+    st->pending_count = 0;
+}
+
+/* Move toward the candidate class only once it has held for `dwell` polls. */
+static void dwell_step(const struct policy_config *cfg, struct dom_state *st,
+                       int cand, uint64_t now, struct policy_decision *d)
+{
+    unsigned int dwell = cfg->dwell ? cfg->dwell : 1;
+
+    if ( cand == st->cls )
+    {
+        st->pending = cand;
+        st->pending_count = 0;
+        return;
+    }
+    if ( cand != st->pending )
+    {
+        st->pending = cand;
+        st->pending_count = 0;
+    }
+    if ( ++st->pending_count < dwell )
+        return;
+    adopt(st, cand, now, d);
+}
+
+static const char *measure_name(enum policy_effect_measure m)
+{
+    return m == POLICY_MEASURE_POOL_WAIT ? "pool-wait" : "wait";
+}
+
+static void fmt_duration(char *buf, size_t len, uint64_t ns)
+{
+    uint64_t s = ns / 1000000000ull;
+
+    if ( s >= 3600 && !(s % 3600) )
+        snprintf(buf, len, "%lluh", (unsigned long long)(s / 3600));
+    else if ( s >= 60 && !(s % 60) )
+        snprintf(buf, len, "%llum", (unsigned long long)(s / 60));
+    else
+        snprintf(buf, len, "%llus", (unsigned long long)s);
+}
+
+/*
+ * The effect check of the class the domain is in.  Returns true if the
+ * change was undone this poll (the domain went back to where it came
+ * from, and that class is barred).
+ */
+static bool effect_judge(const struct policy_config *cfg,
+                         struct dom_state *st, uint64_t now,
+                         struct policy_decision *d)
+{
+    enum policy_metric m = st->eff_measure == POLICY_MEASURE_POOL_WAIT
+                           ? M_CPUPOOL_WAIT : M_CPU_WAIT;
+    char hold[24];
+    int tried = st->cls;
+
+    if ( st->eff != POLICY_EFFECT_PENDING )
+        return false;
+    if ( st->ewma_valid[m] )
+        st->eff_after = st->ewma[m];
+    if ( ++st->eff_polls < cfg->effect_polls )
+        return false;
+    if ( st->eff_after < POLICY_EFFECT_FLOOR ||
+         st->eff_after <= st->eff_before * (1.0 - cfg->effect_min) )
+    {
+        st->eff = POLICY_EFFECT_HELPED;
+        return false;
+    }
+    st->eff = POLICY_EFFECT_UNDONE;
+    bar(st, tried, now + cfg->holdoff_ns);
+    adopt(st, st->eff_from, now, d);
+    fmt_duration(hold, sizeof(hold), cfg->holdoff_ns);
+    snprintf(st->reason, sizeof(st->reason),
+             "%s did not help: %s %.1f%% -> %.1f%% in %u polls; barred %s",
+             policy_class_name(cfg, tried), measure_name(st->eff_measure),
+             st->eff_before, st->eff_after, st->eff_polls, hold);
+    st->classified = false;
+    return true;
+}
+
+/*
+ * Pass 3: the class of one domain.  `follow` is the class of the guest a
+ * stub domain follows, or NO_FOLLOW (< POLICY_CLASS_NONE).
+ */
+void policy_classify(struct policy_engine *pe, uint64_t now,
+                     const struct policy_sample *s, struct policy_decision *d,
+                     const struct policy_override *o, int follow)
+{
+    const struct policy_config *cfg = pe->cfg;
+    struct dom_state *st = policy_lookup(pe, s->domid);
+    struct why why;
+    int cand;
+
+    memset(d, 0, sizeof(*d));
+    d->domid = s->domid;
+    d->cls = d->prev_cls = POLICY_CLASS_NONE;
+    d->weight = s->base_weight;
+    d->cap = s->base_cap;
+    if ( !st )
+    {
+        d->unmanaged = POLICY_EXCL_DYING;
+        return;
+    }
+    if ( st->eff == POLICY_EFFECT_UNDONE )
+        st->eff = POLICY_EFFECT_NONE;   /* that was last poll's news */
+    d->rates_valid = st->ewma_valid[M_CPU] || st->ewma_valid[M_IO];
+    memcpy(d->metric, st->ewma, sizeof(d->metric));
+    memcpy(d->metric_valid, st->ewma_valid, sizeof(d->metric_valid));
+    d->prev_cls = st->cls;
+    d->unmanaged = policy_unmanaged_why(cfg, s, o);
+    if ( d->unmanaged != POLICY_MANAGED )
+    {
+        st->cls = st->pending = POLICY_CLASS_NONE;
+        st->eff = POLICY_EFFECT_NONE;
+        st->classified = false;
+        snprintf(st->reason, sizeof(st->reason), "not managed");
+    }
+    else if ( follow >= POLICY_CLASS_NONE )
+    {
+        d->class_changed = st->cls != follow;
+        if ( d->class_changed )
+            st->since_ns = now;
+        st->cls = st->pending = follow;
+        st->classified = false;
+        snprintf(st->reason, sizeof(st->reason), "follows its guest d%d",
+                 s->stub_of);
+    }
+    else if ( st->pin != POLICY_CLASS_NONE || (o && o->pin >= 0) )
+    {
+        int pin = st->pin != POLICY_CLASS_NONE ? st->pin : o->pin;
+
+        d->pinned = true;
+        d->class_changed = st->cls != pin;
+        if ( d->class_changed )
+            st->since_ns = now;
+        st->cls = st->pending = pin;
+        st->classified = false;
+        snprintf(st->reason, sizeof(st->reason), "pinned");
+    }
+    else if ( effect_judge(cfg, st, now, d) )
+        ;                               /* undone: reason says why */
+    else if ( d->rates_valid )
+    {
+        cand = classify(cfg, st, s->signals, now, &why);
+        dwell_step(cfg, st, cand, now, d);
+        if ( d->class_changed || (!st->classified && cand == st->cls) )
+        {
+            why_text(st->reason, &why, st);
+            st->classified = true;
+        }
+    }
+    else
+        snprintf(st->reason, sizeof(st->reason), "first sample");
+    memcpy(d->reason, st->reason, sizeof(d->reason));
+    d->cls = st->cls;
+    d->since_ns = st->since_ns;
+}
+
+/*
+ * After the targets: a class change made by classification is judged by
+ * what it was for.  Pins, stubs that follow and undos are not judged.
+ */
+void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
+                       const struct policy_sample *s,
+                       const struct policy_decision *d)
+{
+    enum policy_effect_measure m = POLICY_MEASURE_NONE;
+    enum policy_metric metric;
+
+    /* An undo is not judged again; it shows as undone for this poll. */
+    if ( !d->class_changed || st->eff == POLICY_EFFECT_UNDONE )
+        return;
+    st->eff = POLICY_EFFECT_NONE;
+    if ( d->pinned || !cfg->effect_polls ||
+         d->unmanaged != POLICY_MANAGED ||
+         (s->stub_of >= 0 && cfg->stub_follows_guest) )
+        return;
+    if ( d->favoured )
+        m = POLICY_MEASURE_WAIT;
+    else if ( d->throttled )
+        m = POLICY_MEASURE_POOL_WAIT;
+    metric = m == POLICY_MEASURE_POOL_WAIT ? M_CPUPOOL_WAIT : M_CPU_WAIT;
+    if ( m == POLICY_MEASURE_NONE || !st->ewma_valid[metric] )
+        return;
+    st->eff = POLICY_EFFECT_PENDING;
+    st->eff_measure = m;
+    st->eff_before = st->eff_after = st->ewma[metric];
+    st->eff_polls = 0;
+    st->eff_from = d->prev_cls;
+}
+
+void policy_effect_copy(const struct dom_state *st,
+                        struct policy_decision *d)
+{
+    d->effect = st->eff;
+    d->effect_measure = st->eff == POLICY_EFFECT_NONE ? POLICY_MEASURE_NONE
+                                                      : st->eff_measure;
+    d->effect_before = st->eff_before;
+    d->effect_after = st->eff_after;
+    d->effect_polls = st->eff_polls;
+}
