@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
 # timeout: 150
-# files: conf/coopvmm.conf tests/system/files/daemon-lib.sh
+# files: tests/daemon/classic.conf tests/system/files/daemon-lib.sh
 #
 # A recording of real Xen replays to the same decisions.  coopvmmd with the
 # shipped policy records 40 polls (--record) of a one-CPU credit pool with
@@ -13,6 +13,7 @@
 # conf/recordings/demo.rec).  COOPVMM_TEST_SABOTAGE=daemon-record makes
 # one expectation wrong.
 
+DCONF_BASE=/tests/files/classic.conf
 . /tests/files/daemon-lib.sh
 LOG=/tmp/record.log
 REC=/tmp/demo.rec

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
 # timeout: 200
-# files: conf/coopvmm.conf tests/system/files/daemon-lib.sh
+# files: tests/daemon/classic.conf tests/system/files/daemon-lib.sh
 #
 # coopvmmd gives back the administrator's weights and caps, on real Xen:
 # distinctive base values are set with xl sched-credit before it starts
@@ -17,6 +17,7 @@
 #     the next run still knows the base values from the state file.
 # COOPVMM_TEST_SABOTAGE=daemon-restore makes one expectation wrong.
 
+DCONF_BASE=/tests/files/classic.conf
 . /tests/files/daemon-lib.sh
 rm -rf /tmp/coopvmm
 
