@@ -72,6 +72,7 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
 TEST_SRC_uuid   := daemon/lib/uuid.c
+TEST_SRC_log    := daemon/lib/log.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
 TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
@@ -81,6 +82,7 @@ TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
                     daemon/core/state.c daemon/backend/record.c \
+                    daemon/core/metrics_file.c daemon/lib/file.c \
                     daemon/lib/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
@@ -100,6 +102,7 @@ $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
 # The synthetic recording generator drives the real recording writer.
 $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
                                daemon/lib/log.c daemon/lib/uuid.c \
+                               daemon/lib/file.c \
                                $(POLICY_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs zlib) -lm
 
