@@ -44,7 +44,8 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-layout check-fuzz check-xen bench bench-replay bench-xen \
+        check-layout check-fuzz check-hostile check-xen bench bench-replay \
+        bench-xen fuzz-long \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -73,6 +74,8 @@ TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
 TEST_SRC_uuid   := daemon/lib/uuid.c
 TEST_SRC_log    := daemon/lib/log.c
+TEST_SRC_record := daemon/backend/record.c daemon/backend/replay.c \
+                   daemon/lib/log.c daemon/lib/uuid.c daemon/lib/file.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
 TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
@@ -86,6 +89,8 @@ TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
                     daemon/lib/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
+TEST_SRC_crowd     = $(TEST_SRC_control)
+TEST_LDFLAGS_crowd = $(TEST_LDFLAGS_control)
 TEST_SRC_shipped = $(TEST_SRC_conf)
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
@@ -129,7 +134,8 @@ deps:
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl hostile init docs \
+                layout xen
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -145,6 +151,10 @@ check-daemon: all $(B)/genrec
 
 check-init: all $(B)/genrec
 	tests/run-all init
+
+# The faults found by hostile clients, files and configurations.
+check-hostile: all $(B)/genrec
+	tests/run-all hostile
 
 check-ctl: all $(B)/genrec
 	tests/run-all ctl
