@@ -426,3 +426,15 @@ void control_build_free(struct control *c)
         memset(b, 0, sizeof(*b));
     }
 }
+
+char *control_handle_request(struct daemon *d, const char *line, size_t len,
+                             bool may_read, bool may_write)
+{
+    struct ctx x = { .d = d };
+    bool close_after;
+    int shared;
+    char *out = control_dispatch(&x, line, len, may_read, may_write,
+                                 &close_after, &shared);
+
+    return shared == CONTROL_SHARED_NONE ? out : control_build_now(d, shared);
+}

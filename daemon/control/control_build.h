@@ -51,4 +51,14 @@ void control_build_free(struct control *c);
  */
 char *control_build_now(const struct daemon *d, int kind);
 
+/*
+ * A request without a connection (tests, fuzzing): one request line
+ * (without or with its newline) in, one reply JSON text out, malloc'd,
+ * without a newline; NULL only when out of memory.  may_read: status,
+ * metrics; may_write: reload, pause, resume, pin, unpin, iotrace.
+ * "iotrace" needs a connection and is refused here.
+ */
+char *control_handle_request(struct daemon *d, const char *line, size_t len,
+                             bool may_read, bool may_write);
+
 #endif /* COOPVMM_CONTROL_BUILD_H */

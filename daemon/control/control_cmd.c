@@ -10,7 +10,8 @@
  * through the daemon_* calls of daemon.h.  It must not do socket I/O or
  * block: control.c owns the connections.  status and metrics are built
  * by control_build.c from the pieces here (control_status_daemon(),
- * control_status_domain()).
+ * control_status_domain()), which also answers a request without a
+ * connection (control_handle_request()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,7 +23,6 @@
 
 #include <jansson.h>
 
-#include "control_build.h"
 #include "control_cmd.h"
 #include "daemon.h"
 #include "log.h"
@@ -532,16 +532,4 @@ char *control_dispatch(struct ctx *x, const char *line, size_t len,
     out = json_dumps(rep, JSON_COMPACT | JSON_REAL_PRECISION(9));
     json_decref(rep);
     return out;
-}
-
-char *control_handle_request(struct daemon *d, const char *line, size_t len,
-                             bool may_read, bool may_write)
-{
-    struct ctx x = { .d = d };
-    bool close_after;
-    int shared;
-    char *out = control_dispatch(&x, line, len, may_read, may_write,
-                                 &close_after, &shared);
-
-    return shared == CONTROL_SHARED_NONE ? out : control_build_now(d, shared);
 }

@@ -41,14 +41,4 @@ char *control_dispatch(struct ctx *x, const char *line, size_t len,
 json_t *control_status_daemon(const struct daemon *d);
 json_t *control_status_domain(const struct daemon *d, unsigned int i);
 
-/*
- * The same without a connection (tests, fuzzing): one request line
- * (without or with its newline) in, one reply JSON text out, malloc'd,
- * without a newline; NULL only when out of memory.  may_read: status,
- * metrics; may_write: reload, pause, resume, pin, unpin, iotrace.
- * "iotrace" needs a connection and is refused here.
- */
-char *control_handle_request(struct daemon *d, const char *line, size_t len,
-                             bool may_read, bool may_write);
-
 #endif /* COOPVMM_CONTROL_CMD_H */
