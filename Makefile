@@ -234,6 +234,14 @@ check-init: all $(B)/genrec
 check-hostile: all $(B)/genrec
 	tests/run-all hostile
 
+# The fuzzing campaign outside CI: FUZZ_LONG_RUNS executions of each
+# target, one at a time under the heavy lock, what they find merged into
+# tests/fuzz/corpus (figures: tests/fuzz/README.md).
+FUZZ_LONG_RUNS ?= 10000000
+fuzz-long:
+	flock /tmp/coopvmm-heavy.lock env FUZZ_RUNS=$(FUZZ_LONG_RUNS) \
+	    FUZZ_KEEP=1 tests/fuzz/run
+
 check-ctl: all $(B)/genrec
 	tests/run-all ctl
 

@@ -32,7 +32,7 @@
 #include "uuid.h"
 
 #define LINE_MAX_LEN 1024
-#define DOM_PAGE     256
+#define DOM_PAGE     32
 #define DOM_PAGES    ((POLICY_DOMID_LIMIT + DOM_PAGE - 1) / DOM_PAGE)
 
 struct rdom {
