@@ -235,12 +235,12 @@ check-hostile: all $(B)/genrec
 	tests/run-all hostile
 
 # The fuzzing campaign outside CI: FUZZ_LONG_RUNS executions of each
-# target, one at a time under the heavy lock, what they find merged into
-# tests/fuzz/corpus (figures: tests/fuzz/README.md).
+# target, one at a time, each under the heavy lock; what they find is
+# merged into tests/fuzz/corpus (figures: tests/fuzz/README.md).
 FUZZ_LONG_RUNS ?= 10000000
 fuzz-long:
-	flock /tmp/coopvmm-heavy.lock env FUZZ_RUNS=$(FUZZ_LONG_RUNS) \
-	    FUZZ_KEEP=1 tests/fuzz/run
+	FUZZ_RUNS=$(FUZZ_LONG_RUNS) FUZZ_KEEP=1 \
+	    FUZZ_LOCK=/tmp/coopvmm-heavy.lock tests/fuzz/run
 
 check-ctl: all $(B)/genrec
 	tests/run-all ctl
