@@ -53,28 +53,32 @@ void conf_perr_add(struct pctx *p, unsigned int line, char *msg)
     add(p, line, msg, false);
 }
 
+static void vadd(struct pctx *p, unsigned int line, bool warning,
+                 const char *fmt, va_list ap)
+{
+    char *msg;
+
+    if ( vasprintf(&msg, fmt, ap) < 0 )
+        msg = NULL;
+    add(p, line, msg, warning);
+}
+
 void conf_pwarn(struct pctx *p, unsigned int line, const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
 
     va_start(ap, fmt);
-    if ( vasprintf(&msg, fmt, ap) < 0 )
-        msg = NULL;
+    vadd(p, line, true, fmt, ap);
     va_end(ap);
-    add(p, line, msg, true);
 }
 
 void conf_perr(struct pctx *p, unsigned int line, const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
 
     va_start(ap, fmt);
-    if ( vasprintf(&msg, fmt, ap) < 0 )
-        msg = NULL;
+    vadd(p, line, false, fmt, ap);
     va_end(ap);
-    conf_perr_add(p, line, msg);
 }
 
 static int perr_cmp(const void *a, const void *b)
