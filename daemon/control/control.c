@@ -443,7 +443,7 @@ void control_close(struct control *c, struct daemon *d)
 void control_set_group(struct control *c, const char *group)
 {
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    char rnd[8] = "", tmp[sizeof(sun.sun_path)];
+    char rnd[8] = "", tmp[sizeof(sun.sun_path)], *name;
     unsigned char r[6];
     unsigned int i;
     gid_t gid;
@@ -458,8 +458,16 @@ void control_set_group(struct control *c, const char *group)
                   c->group[0] ? c->group : "root");
         return;
     }
+    name = strdup(group);
+    if ( !name )
+    {
+        log_warnx("control socket %s: socket-group '%s': out of memory; "
+                  "access stays with %s", c->path, group,
+                  c->group[0] ? c->group : "root");
+        return;
+    }
     free(c->group);
-    c->group = strdup(group);
+    c->group = name;
     c->gid = gid;
     for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
         if ( c->cl[i] )
