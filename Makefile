@@ -80,7 +80,8 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps test-deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-layout check-fuzz check-xen bench bench-replay bench-xen \
+        check-layout check-fuzz check-hostile check-xen bench bench-replay \
+        bench-xen fuzz-long \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -110,6 +111,9 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
 TEST_SRC_uuid   := daemon/lib/uuid.c
+TEST_SRC_log    := daemon/lib/log.c
+TEST_SRC_record := daemon/backend/record.c daemon/backend/replay.c \
+                   daemon/lib/log.c daemon/lib/uuid.c daemon/lib/file.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
 TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
@@ -119,9 +123,12 @@ TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
                     daemon/core/state.c daemon/backend/record.c \
+                    daemon/core/metrics_file.c daemon/lib/file.c \
                     daemon/lib/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
+TEST_SRC_crowd     = $(TEST_SRC_control)
+TEST_LDFLAGS_crowd = $(TEST_LDFLAGS_control)
 TEST_SRC_shipped = $(TEST_SRC_conf)
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
@@ -138,6 +145,7 @@ $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
 # The synthetic recording generator drives the real recording writer.
 $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
                                daemon/lib/log.c daemon/lib/uuid.c \
+                               daemon/lib/file.c \
                                $(POLICY_SRC))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ZLIB_LIBS) -lm
 
@@ -204,8 +212,8 @@ endif
 check: test-deps all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen \
-                fresh
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl hostile init docs \
+                layout xen fresh
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -221,6 +229,18 @@ check-daemon: all $(B)/genrec
 
 check-init: all $(B)/genrec
 	tests/run-all init
+
+# The faults found by hostile clients, files and configurations.
+check-hostile: all $(B)/genrec
+	tests/run-all hostile
+
+# The fuzzing campaign outside CI: FUZZ_LONG_RUNS executions of each
+# target, one at a time, each under the heavy lock; what they find is
+# merged into tests/fuzz/corpus (figures: tests/fuzz/README.md).
+FUZZ_LONG_RUNS ?= 10000000
+fuzz-long:
+	FUZZ_RUNS=$(FUZZ_LONG_RUNS) FUZZ_KEEP=1 \
+	    FUZZ_LOCK=/tmp/coopvmm-heavy.lock tests/fuzz/run
 
 check-ctl: all $(B)/genrec
 	tests/run-all ctl

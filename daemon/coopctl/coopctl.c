@@ -131,6 +131,47 @@ static void conn_send(struct conn *c, json_t *req)
     free(t);
 }
 
+/*
+ * Every string a daemon sends, made safe to print: a control character
+ * (C0, DEL, C1) becomes '?', so that no reply can move the cursor, clear
+ * the screen or retitle the terminal.  Only the metrics text keeps its
+ * newlines.  A real coopvmmd cleans names already; this is for the one
+ * that is not (or is not coopvmmd).
+ */
+static void neutralise(json_t *j, bool keep_newline)
+{
+    const char *k;
+    json_t *v;
+    size_t i, n;
+    char *t;
+
+    if ( json_is_object(j) )
+        json_object_foreach(j, k, v)
+            neutralise(v, !strcmp(k, "text"));
+    else if ( json_is_array(j) )
+        json_array_foreach(j, i, v)
+            neutralise(v, false);
+    if ( !json_is_string(j) || !(t = strdup(json_string_value(j))) )
+        return;
+    for ( i = 0, n = strlen(t); i < n; i++ )
+    {
+        unsigned char ch = (unsigned char)t[i];
+
+        if ( (ch < 0x20 && !(ch == '\n' && keep_newline)) || ch == 0x7f )
+            t[i] = '?';
+        else if ( ch == 0xc2 && i + 1 < n &&
+                  (unsigned char)t[i + 1] >= 0x80 &&
+                  (unsigned char)t[i + 1] <= 0x9f )
+        {
+            t[i] = '?';             /* U+0080..U+009F: C1, e.g. CSI */
+            memmove(t + i + 1, t + i + 2, n - i - 1);
+            n--;
+        }
+    }
+    json_string_set(j, t);
+    free(t);
+}
+
 /* Read one reply line and parse it; exits on a transport error. */
 static json_t *conn_recv(struct conn *c)
 {
@@ -181,6 +222,7 @@ static json_t *conn_recv(struct conn *c)
                 rep ? "no \"ok\"" : jerr.text);
         exit(EXIT_FAILURE);
     }
+    neutralise(rep, false);
     return rep;
 }
 

@@ -12,10 +12,20 @@
  * A failed set is logged here, once, with the domain and errno.
  */
 #include <errno.h>
+#include <syslog.h>
 
 #include "actuator.h"
 #include "log.h"
 #include "state.h"
+
+/* The log_repeat key of a domain's failing scheduler call: domid, UUID. */
+static uint64_t act_log_key(const struct policy_sample *s)
+{
+    uint64_t u = s->uuid[0] | s->uuid[1] << 8 | s->uuid[2] << 16 |
+                 (uint64_t)s->uuid[3] << 24;
+
+    return 1ull << 63 | u << 16 | (s->domid & 0xffff);
+}
 
 /* Remember what we set; a value back at base needs no restoring. */
 static void note_set(struct daemon *d, const struct policy_sample *s,
@@ -62,12 +72,16 @@ int act_apply(struct daemon *d, struct policy_sample *s, unsigned int mask,
     rc = d->ops->set(d->be, s, mask, w, c);
     if ( rc )
     {
+        /* Once per domain and errno, then hourly: not every poll. */
         d->stats.failed_calls++;
-        errno = -rc;
-        log_err("d%u %s: cannot set weight %u cap %u", s->domid, s->name, w,
-                c);
+        log_fail(log_repeat_get(act_log_key(s)), LOG_ERR, -rc,
+                 "d%u %s: cannot set weight %u cap %u", s->domid, s->name,
+                 w, c);
         return rc;
     }
+    if ( log_repeat_find(act_log_key(s)) )
+        log_ok(log_repeat_find(act_log_key(s)), "d%u %s: setting "
+               "weight and cap", s->domid, s->name);
     d->stats.sets++;
     if ( d->rec )
         record_set(d->rec, s->domid, mask, w, c);

@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_file.h"
 #include "record.h"
 #include "state.h"
 
@@ -105,12 +106,14 @@ int daemon_poll(struct daemon *d)
     log_decisions(d);
     act_decisions(d);
     d->stats.polls++;
+    d->gen++;
     d->stats.last_poll_ns = now;
     d->stats.last_poll_dur_ns = clock_mono_ns() - t0;
-    log_debug("poll %llu: %u domains in %llu us",
+    log_debug("poll %llu: %u domains in %llu us, started %llu us late",
               (unsigned long long)d->stats.polls, d->ndoms,
-              (unsigned long long)d->stats.last_poll_dur_ns / 1000);
-    /* metrics_write_file() logs its own failures. */
+              (unsigned long long)d->stats.last_poll_dur_ns / 1000,
+              (unsigned long long)d->stats.last_poll_late_ns / 1000);
+    /* metrics_write_file() logs its own failures, once. */
     if ( d->conf->metrics_file[0] )
         metrics_write_file(d, d->conf->metrics_file);
     return 0;
@@ -128,44 +131,110 @@ int daemon_log_level(const struct conf *c, int verbose)
     return l > LOG_DEBUG ? LOG_DEBUG : l;
 }
 
+/* Each line of a "file:line: message" text, at `pri`. */
+static void log_lines(int pri, const char *text)
+{
+    const char *p = text ? text : "";
+
+    while ( *p )
+    {
+        size_t len = strcspn(p, "\n");
+
+        if ( pri == LOG_ERR )
+            log_errx("%.*s", (int)len, p);
+        else
+            log_warnx("%.*s", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
+}
+
+/*
+ * A reload failed.  The errors are logged in full the first time, and
+ * when they change; the same failure again (a SIGHUP storm, a script
+ * retrying) is one line an hour at most, with its count.
+ */
+static struct log_repeat reload_rl;
+
+static void reload_failed(struct daemon *d, const char *err)
+{
+    static uint64_t last;
+    struct log_repeat *rl = &reload_rl;
+    uint64_t h = 1469598103934665603ull;        /* FNV-1a of the errors */
+    const char *p;
+    bool same;
+
+    for ( p = err ? err : ""; *p; p++ )
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    same = rl->failing && h == last;
+    last = h;
+    if ( !same )
+        *rl = (struct log_repeat){ 0 };
+    if ( log_fail(rl, LOG_ERR, 0, "reload of %s failed; the previous "
+                  "configuration stays in force", d->conf_path) && !same )
+        log_lines(LOG_ERR, err);
+}
+
+/*
+ * Decisions name classes by index: after a reload the same index may be
+ * another class.  Carry each over by name, as the policy engine does,
+ * so that status and metrics name the true class before the next poll.
+ */
+static int class_index(const struct policy_config *pc, const char *name)
+{
+    unsigned int i;
+
+    for ( i = 0; i < pc->nclass; i++ )
+        if ( !strcmp(pc->cls[i].name, name) )
+            return (int)i;
+    return POLICY_CLASS_NONE;
+}
+
+static void remap_classes(struct daemon *d, const struct policy_config *old,
+                          const struct policy_config *new)
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->ndoms; i++ )
+    {
+        struct policy_decision *dc = &d->decisions[i];
+
+        if ( dc->cls >= 0 && (unsigned int)dc->cls < old->nclass )
+            dc->cls = class_index(new, old->cls[dc->cls].name);
+        if ( dc->prev_cls >= 0 && (unsigned int)dc->prev_cls < old->nclass )
+            dc->prev_cls = class_index(new, old->cls[dc->prev_cls].name);
+        /* Re-evaluate targets against the new classes at the next poll. */
+        dc->set = 0;
+    }
+}
+
 int daemon_reload(struct daemon *d, char **errors)
 {
     struct conf *nc;
     char *err = NULL;
-    unsigned int i;
     int rc = conf_load(d->conf_path, &nc, &err);
 
     if ( rc )
     {
-        const char *p = err ? err : "";
-
-        log_err("reload of %s failed; the previous configuration stays "
-                "in force", d->conf_path);
-        while ( *p )
-        {
-            size_t len = strcspn(p, "\n");
-
-            log_warnx("%.*s", (int)len, p);
-            p += len + (p[len] == '\n');
-        }
+        reload_failed(d, err);
         if ( errors )
             *errors = err;
         else
             free(err);
         return rc;
     }
+    log_ok(&reload_rl, "reload of %s", d->conf_path);
+    log_lines(LOG_WARNING, nc->warnings);
     if ( strcmp(nc->state_file, d->conf->state_file) ||
          strcmp(nc->socket_path, d->conf->socket_path) )
         log_warnx("state-file and socket changes take effect at restart");
     policy_set_config(d->pe, &nc->policy);
+    remap_classes(d, &d->conf->policy, &nc->policy);
     nc->dry_run = nc->dry_run || d->dry_run_forced;
     d->dry_run = nc->dry_run;
     conf_free(d->conf);
     d->conf = nc;
+    d->gen++;
     log_setlevel(daemon_log_level(nc, d->verbose));
-    /* Re-evaluate targets against the new classes at the next poll. */
-    for ( i = 0; i < d->ndoms; i++ )
-        d->decisions[i].set = 0;
     log_notice("configuration %s reloaded (policy %s)", d->conf_path,
                nc->name);
     return 0;
@@ -176,6 +245,7 @@ int daemon_pause(struct daemon *d)
     if ( d->paused )
         return 0;
     d->paused = true;
+    d->gen++;
     act_restore_all(d);
     log_notice("paused: base values restored; observing only");
     return 0;
@@ -186,6 +256,7 @@ int daemon_resume(struct daemon *d)
     if ( !d->paused )
         return 0;
     d->paused = false;
+    d->gen++;
     log_notice("resumed");
     return 0;
 }
@@ -232,6 +303,7 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
         snprintf(err, errlen, "cannot pin %s: %s", domain, strerror(-rc));
         return rc;
     }
+    d->gen++;
     log_notice("d%u %s: %s%s", d->samples[i].domid, d->samples[i].name,
                cls ? "pinned to " : "unpinned", cls ? cls : "");
     return 0;

@@ -29,6 +29,7 @@ struct daemon_stats {
     uint64_t failed_calls;      /* failed hypercalls / backend calls */
     uint64_t last_poll_ns;      /* monotonic stamp of the last poll */
     uint64_t last_poll_dur_ns;  /* how long it took */
+    uint64_t last_poll_late_ns; /* how long after its time it started */
     uint64_t start_ns;
 };
 
@@ -55,6 +56,12 @@ struct daemon {
     struct policy_decision *decisions;
 
     struct daemon_stats stats;
+    /*
+     * Bumped by every change a status or metrics reply shows (a poll,
+     * reload, pause, resume, pin): replies of one generation are the
+     * same for every client.
+     */
+    uint64_t gen;
 };
 
 #endif /* COOPVMM_DAEMON_TYPES_H */

@@ -287,40 +287,46 @@ static const char *cls_name(const struct daemon *d, int cls)
     return policy_class_name(d->conf ? &d->conf->policy : NULL, cls);
 }
 
-static void format_domains(const struct daemon *d, FILE *f)
+#define NGAUGES (sizeof(dom_gauges) / sizeof(dom_gauges[0]))
+
+/*
+ * Part `part` of the domain families (0: the class, 1..: dom_gauges),
+ * from domain *i on, at most `max` domains.  True when the part is done.
+ */
+static bool format_domain_part(const struct daemon *d, FILE *f,
+                               unsigned int part, unsigned int *i,
+                               unsigned int max)
 {
-    const struct dom_gauge *g;
-    unsigned int i;
-    double v;
+    const struct dom_gauge *g = part ? &dom_gauges[part - 1] : NULL;
+    unsigned int end = *i + max < *i || *i + max > d->ndoms ? d->ndoms
+                                                            : *i + max;
     const char *cn;
+    double v;
 
-    family(f, "coopvmm_domain_class_info", "gauge",
-           "The domain's current class (value always 1).");
-    for ( i = 0; i < d->ndoms; i++ )
+    if ( !*i )
+        family(f, g ? g->name : "coopvmm_domain_class_info", "gauge",
+               g ? g->help : "The domain's current class (value always 1).");
+    for ( ; *i < end; (*i)++ )
     {
-        fputs("coopvmm_domain_class_info", f);
-        dom_labels(f, &d->samples[i]);
-        cn = cls_name(d, d->decisions[i].cls);
-        fputs(",class=\"", f);
-        put_label(f, cn, strlen(cn));
-        fputs("\"} 1\n", f);
-    }
-
-    for ( g = dom_gauges; g < dom_gauges + sizeof(dom_gauges) /
-                                          sizeof(dom_gauges[0]); g++ )
-    {
-        family(f, g->name, "gauge", g->help);
-        for ( i = 0; i < d->ndoms; i++ )
+        if ( !g )
         {
-            if ( !g->get(&d->samples[i], &d->decisions[i], &v) )
-                continue;
-            fputs(g->name, f);
-            dom_labels(f, &d->samples[i]);
-            fputs("} ", f);
-            put_double(f, v);
-            fputc('\n', f);
+            fputs("coopvmm_domain_class_info", f);
+            dom_labels(f, &d->samples[*i]);
+            cn = cls_name(d, d->decisions[*i].cls);
+            fputs(",class=\"", f);
+            put_label(f, cn, strlen(cn));
+            fputs("\"} 1\n", f);
+            continue;
         }
+        if ( !g->get(&d->samples[*i], &d->decisions[*i], &v) )
+            continue;
+        fputs(g->name, f);
+        dom_labels(f, &d->samples[*i]);
+        fputs("} ", f);
+        put_double(f, v);
+        fputc('\n', f);
     }
+    return *i >= d->ndoms;
 }
 
 /* ------------------------------------------------------------- daemon */
@@ -386,62 +392,40 @@ static void format_daemon(const struct daemon *d, FILE *f)
           "Domains whose scheduler parameters coopvmm manages.", managed);
 }
 
-int metrics_format(const struct daemon *d, FILE *f)
+int metrics_format_step(const struct daemon *d, FILE *f,
+                        struct metrics_cursor *c, unsigned int max)
 {
-    format_daemon(d, f);
-    format_domains(d, f);
-    fputs("# EOF\n", f);
+    if ( c->part == 0 )
+    {
+        format_daemon(d, f);
+        c->part = 1;
+        c->i = 0;
+    }
+    else if ( c->part <= 1 + NGAUGES )
+    {
+        if ( format_domain_part(d, f, c->part - 1, &c->i, max) )
+        {
+            c->part++;
+            c->i = 0;
+        }
+    }
+    if ( c->part == 2 + NGAUGES )
+    {
+        fputs("# EOF\n", f);
+        c->part++;
+    }
     errno = 0;
     if ( fflush(f) || ferror(f) )
         return errno ? -errno : -EIO;
-    return 0;
+    return c->part <= 2 + NGAUGES;
 }
 
-int metrics_write_file(const struct daemon *d, const char *path)
+int metrics_format(const struct daemon *d, FILE *f)
 {
-    char tmp[PATH_MAX];
-    FILE *f = NULL;
-    int fd, rc;
+    struct metrics_cursor c = { 0, 0 };
+    int rc;
 
-    if ( snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp) )
-    {
-        log_warnx("metrics file %s: name too long", path);
-        return -ENAMETOOLONG;
-    }
-    fd = mkstemp(tmp);
-    if ( fd < 0 )
-    {
-        rc = -errno;
-        log_warn("metrics file %s: cannot create a temporary file", path);
-        return rc;
-    }
-    /* mkstemp makes it 0600; the exporter may run as another user. */
-    if ( fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w")) )
-    {
-        rc = -errno;
-        log_warn("metrics file %s", tmp);
-        close(fd);
-        goto out;
-    }
-    rc = metrics_format(d, f);
-    if ( !rc && fsync(fileno(f)) < 0 )
-        rc = -errno;
-    if ( fclose(f) && !rc )
-        rc = errno ? -errno : -EIO;
-    if ( rc )
-    {
-        log_warnx("metrics file %s: write failed: %s", tmp, strerror(-rc));
-        goto out;
-    }
-    if ( rename(tmp, path) < 0 )
-    {
-        rc = -errno;
-        log_warn("metrics file: rename %s to %s", tmp, path);
-        goto out;
-    }
-    return 0;
-
- out:
-    unlink(tmp);
+    while ( (rc = metrics_format_step(d, f, &c, UINT_MAX)) > 0 )
+        ;
     return rc;
 }

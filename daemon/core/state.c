@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -24,6 +25,9 @@
 #include "uuid.h"
 
 #define STATE_MAGIC "coopvmm-state 1"
+
+/* A state file that cannot be written is said once, not every poll. */
+static struct log_repeat save_rl;
 #define NO_ENT      UINT32_MAX
 
 struct state {
@@ -101,15 +105,37 @@ static int load_line(struct state *st, char *line)
     return 0;
 }
 
+/* Never blocked by a FIFO or a device in the state file's place. */
+static FILE *open_regular(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat sb;
+    FILE *f;
+
+    if ( fd < 0 )
+        return NULL;
+    if ( fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+         fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "r")) )
+    {
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    return f;
+}
+
 static void load(struct state *st)
 {
-    FILE *f = fopen(st->path, "r");
+    FILE *f = open_regular(st->path);
     char line[256], bad[4096];
     unsigned int lineno = 0;
 
     if ( !f )
     {
-        if ( errno != ENOENT )
+        if ( errno == EINVAL )
+            log_warnx("%s: the state file is not a regular file; ignored",
+                      st->path);
+        else if ( errno != ENOENT )
             log_warn("%s: cannot read the state file", st->path);
         return;
     }
@@ -318,11 +344,9 @@ static void make_parent(const char *path)
     for ( p = strchr(copy + 1, '/'); p; p = strchr(p + 1, '/') )
     {
         *p = '\0';
+        /* A failure shows when the file is written: logged there. */
         if ( mkdir(copy, 0755) && errno != EEXIST )
-        {
-            log_warn("cannot create %s for the state file", copy);
             break;
-        }
         *p = '/';
     }
     free(copy);
@@ -343,7 +367,8 @@ int state_save(struct state *st)
     if ( !f )
     {
         rc = -errno;
-        log_err("cannot write the state file %s", tmp);
+        log_fail(&save_rl, LOG_ERR, -rc, "cannot write the state file %s",
+                 tmp);
         return rc;
     }
     fprintf(f, "%s\n", STATE_MAGIC);
@@ -367,11 +392,12 @@ int state_save(struct state *st)
         rc = fsync_dir(st->path);
     if ( rc )
     {
-        errno = -rc;
-        log_err("cannot write the state file %s", st->path);
+        log_fail(&save_rl, LOG_ERR, -rc, "cannot write the state file %s",
+                 st->path);
         unlink(tmp);
         return rc;
     }
+    log_ok(&save_rl, "state file %s", st->path);
     st->dirty = false;
     return 0;
 }

@@ -30,8 +30,11 @@
  * cmocka.h, whose fail() macro would rename control_cmd.c's fail().
  */
 #include "../../daemon/control/control.c"
+#include "../../daemon/control/control_build.c"
+#include "../../daemon/control/control_client.c"
 #include "../../daemon/control/control_cmd.c"
 #include "../../daemon/core/metrics.c"
+#include "metrics_file.h"
 #include "../../daemon/lib/log.c"
 
 #include <cmocka.h>

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "ioreq.h"
 #include "log.h"
@@ -60,6 +61,9 @@ int xen_grow(struct backend *b, unsigned int want)
     return 0;
 }
 
+/* A failing domain list is said once, not on every poll. */
+static struct log_repeat getinfo_rl;
+
 static int xen_info_cmp(const void *a, const void *b)
 {
     const xc_domaininfo_t *x = a, *y = b;
@@ -91,7 +95,8 @@ int xen_list(struct backend *b)
         if ( r < 0 )
         {
             rc = -errno;
-            log_warn("xc_domain_getinfolist(%u)", first);
+            log_fail(&getinfo_rl, LOG_WARNING, -rc,
+                     "xc_domain_getinfolist(%u)", first);
             return rc;
         }
         n += r;
@@ -106,6 +111,7 @@ int xen_list(struct backend *b)
             qsort(b->info, n, sizeof(*b->info), xen_info_cmp);
             break;
         }
+    log_ok(&getinfo_rl, "xc_domain_getinfolist");
     return n;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 #include "xen_sched.h"
@@ -202,6 +203,9 @@ static int sched_call(xc_interface *xch, uint32_t domid,
     return rc ? -errno : 0;
 }
 
+/* The log_repeat key of a domain's failing scheduler read. */
+#define XEN_SCHED_LOG_KEY(domid)    (2ull << 32 | (domid))
+
 int xen_sched_read(struct backend *b, struct xen_dom *d,
                    enum policy_sched sched)
 {
@@ -222,10 +226,15 @@ int xen_sched_read(struct backend *b, struct xen_dom *d,
     rc = sched_call(b->xch, d->domid, sched, false, &w, &c, &op);
     if ( rc )
     {
-        log_warn("d%u: %s", d->domid, op);
+        /* Once per domain and errno, then hourly: not on every poll. */
+        log_fail(log_repeat_get(XEN_SCHED_LOG_KEY(d->domid)), LOG_WARNING,
+                 -rc, "d%u: %s", d->domid, op);
         d->sched_ok = had;
         return rc;
     }
+    if ( log_repeat_find(XEN_SCHED_LOG_KEY(d->domid)) )
+        log_ok(log_repeat_find(XEN_SCHED_LOG_KEY(d->domid)), "d%u: %s",
+               d->domid, op);
     d->weight = w;
     d->cap = c;
     d->sched_ok = true;
