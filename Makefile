@@ -80,6 +80,7 @@ TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
 # core; the calls that change the daemon's state go to the stand-ins of
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
+                    daemon/core/state_table.c daemon/core/state_file.c \
                     daemon/core/state.c daemon/backend/record.c \
                     daemon/lib/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
