@@ -42,6 +42,7 @@ static volatile sig_atomic_t sig_hup, sig_term;
 
 struct opts {
     const char *conf_path, *pidfile, *socket, *backend, *replay, *record;
+    const char *state, *replay_host;
     double speed;
     bool check_only, foreground, dry_run;
     int verbose;
@@ -58,18 +59,22 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket]\n"
-"                [--backend xen|replay] [--replay file [--speed N|max]]\n"
-"                [--record file] [--dry-run]\n"
+"usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket] [--state file]\n"
+"                [--backend xen|replay] [--replay file [--speed N|max]\n"
+"                [--replay-host file]] [--record file] [--dry-run]\n"
 "  -f, --config FILE   configuration (default " CONF_DEFAULT_PATH ")\n"
 "  -d, --foreground    stay in the foreground, log to stderr\n"
 "  -n, --check         check the configuration and exit\n"
 "  -v, --verbose       more output (-n: print the effective policy)\n"
-"  -p, --pidfile FILE  pid file (default " DEFAULT_PIDFILE ")\n"
-"  -s, --socket PATH   control socket (default: from the configuration)\n"
+"  -p, --pidfile FILE  pid file (default " DEFAULT_PIDFILE "; replay: none)\n"
+"  -s, --socket PATH   control socket (default: from the configuration;\n"
+"                      replay: none)\n"
+"      --state FILE    state file (default: from the configuration;\n"
+"                      replay: in memory)\n"
 "      --backend NAME  xen (default) or replay\n"
 "      --replay FILE   play a recording (implies --backend replay)\n"
 "      --speed N|max   replay pace: N times the recorded one, or max\n"
+"      --replay-host FILE  keep the replay's host (weights, caps) in FILE\n"
 "      --record FILE   append every poll's samples to a recording\n"
 "      --dry-run       log what would change; change nothing\n"
 "  -V, --version       print the version\n");
@@ -101,6 +106,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         { "replay", required_argument, NULL, 'R' },
         { "speed", required_argument, NULL, 'S' },
         { "record", required_argument, NULL, 'W' },
+        { "state", required_argument, NULL, 'T' },
+        { "replay-host", required_argument, NULL, 'H' },
         { "dry-run", no_argument, NULL, 'D' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
@@ -108,8 +115,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     };
     int c;
 
-    *o = (struct opts){ .conf_path = CONF_DEFAULT_PATH,
-                        .pidfile = DEFAULT_PIDFILE, .speed = 1 };
+    *o = (struct opts){ .conf_path = CONF_DEFAULT_PATH, .speed = 1 };
     while ( (c = getopt_long(argc, argv, "f:dnvp:s:Vh", lo, NULL)) != -1 )
     {
         switch ( c )
@@ -123,6 +129,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'B': o->backend = optarg; break;
         case 'R': o->replay = optarg; break;
         case 'W': o->record = optarg; break;
+        case 'T': o->state = optarg; break;
+        case 'H': o->replay_host = optarg; break;
         case 'D': o->dry_run = true; break;
         case 'S':
             if ( parse_speed(optarg, &o->speed) )
@@ -155,6 +163,14 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         fprintf(stderr, "coopvmmd: --backend replay needs --replay FILE\n");
         exit(1);
     }
+    if ( o->replay_host && strcmp(o->backend, "replay") )
+    {
+        fprintf(stderr, "coopvmmd: --replay-host goes with --replay\n");
+        exit(1);
+    }
+    /* A replay never takes the live daemon's files unless told to. */
+    if ( !o->pidfile && !strcmp(o->backend, "xen") )
+        o->pidfile = DEFAULT_PIDFILE;
 }
 
 /* -n: check the file, print errors or (with -v) the effective policy. */
@@ -254,7 +270,7 @@ static int64_t next_wait(struct control *ctl, uint64_t deadline)
 {
     uint64_t now = clock_mono_ns();
     int64_t wait = deadline > now ? (int64_t)(deadline - now) : 0;
-    int ms = control_timeout_ms(ctl, now);
+    int ms = ctl ? control_timeout_ms(ctl, now) : -1;
 
     if ( ms >= 0 && (int64_t)ms * 1000000 < wait )
         wait = (int64_t)ms * 1000000;
@@ -292,7 +308,8 @@ static void main_loop(struct daemon *d, struct control *ctl,
 
         if ( wfd >= 0 )
             pfd[n++] = (struct pollfd){ .fd = wfd, .events = POLLIN };
-        n += control_pollfds(ctl, pfd + n, MAX_POLLFDS - n);
+        if ( ctl )
+            n += control_pollfds(ctl, pfd + n, MAX_POLLFDS - n);
         rc = ppoll(pfd, n, &ts, unblocked);
         if ( rc < 0 && errno != EINTR )
             fatal("ppoll");
@@ -317,7 +334,9 @@ static void main_loop(struct daemon *d, struct control *ctl,
                 if ( pfd[0].revents && d->ops->watch_drain )
                     d->ops->watch_drain(d->be);
             }
-            control_events(ctl, pfd + first, n - first, d, clock_mono_ns());
+            if ( ctl )
+                control_events(ctl, pfd + first, n - first, d,
+                               clock_mono_ns());
         }
         if ( clock_mono_ns() < deadline )
             continue;
@@ -337,12 +356,18 @@ static void main_loop(struct daemon *d, struct control *ctl,
 static void run(struct daemon *d, const struct opts *o)
 {
     struct backend_args ba = { .replay_path = o->replay,
+                               .replay_host = o->replay_host,
                                .speed = o->speed, .max_domains = 256 };
+    bool live = !d->ops->finite;
+    const char *state = o->state ? o->state : live ? d->conf->state_file : "";
+    const char *sock = o->socket ? o->socket : live ? d->conf->socket_path
+                                                    : NULL;
     struct control *ctl = NULL;
     sigset_t unblocked;
-    int pidfd, rc;
+    int pidfd = -1, rc;
 
-    pidfd = pidfile_lock(o->pidfile);
+    if ( o->pidfile )
+        pidfd = pidfile_lock(o->pidfile);
     rc = d->ops->open(&d->be, &ba);
     if ( rc )
         fatalx("cannot start the %s backend", d->ops->name);
@@ -350,22 +375,26 @@ static void run(struct daemon *d, const struct opts *o)
     d->ndoms_max = ba.max_domains;
     d->samples = calloc(d->ndoms_max, sizeof(*d->samples));
     d->decisions = calloc(d->ndoms_max, sizeof(*d->decisions));
-    d->state = state_open(d->conf->state_file);
+    d->state = state_open(state);
     d->pe = policy_new(&d->conf->policy, d->ndoms_max);
     if ( !d->samples || !d->decisions || !d->state || !d->pe )
         fatalx("out of memory");
     if ( o->record && !(d->rec = record_open(o->record, &d->info)) )
         fatalx("cannot record to %s", o->record);
-    if ( control_open(&ctl, o->socket ? o->socket : d->conf->socket_path,
-                      d->conf->socket_group) )
+    if ( sock && control_open(&ctl, sock, d->conf->socket_group) )
         fatalx("cannot open the control socket");
+    if ( !live )
+        log_info("replay: state %s, control socket %s, pid file %s",
+                 *state ? state : "in memory", sock ? sock : "none",
+                 o->pidfile ? o->pidfile : "none");
     if ( !o->foreground )
     {
         if ( daemon(0, 0) )
             fatal("daemon");
         log_detached();
     }
-    pidfile_write(pidfd, o->pidfile);
+    if ( o->pidfile )
+        pidfile_write(pidfd, o->pidfile);
     setup_signals(&unblocked);
     d->stats.start_ns = clock_mono_ns();
     banner(d);
@@ -374,17 +403,21 @@ static void run(struct daemon *d, const struct opts *o)
         act_restore_all(d);
     else
         log_notice("restore-on-exit is off: current values left in place");
-    state_save(d->state);
+    state_flush(d->state);
     control_close(ctl, d);
     record_close(d->rec);
     d->ops->close(d->be);
     policy_free(d->pe);
     state_close(d->state);
     free(d->samples);
+    free(d->pins);
     free(d->decisions);
     conf_free(d->conf);
-    unlink(o->pidfile);
-    close(pidfd);
+    if ( o->pidfile )
+    {
+        unlink(o->pidfile);
+        close(pidfd);
+    }
     log_notice("coopvmmd stopped");
 }
 
