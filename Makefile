@@ -86,6 +86,19 @@ TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
 TEST_SRC_shipped = $(TEST_SRC_conf)
+# The state and actuator tests capture the log (tests/unit/logcap.h) and
+# make the state file's system calls fail on demand (tests/unit/faults.h).
+STATE_SRC       := daemon/core/state.c daemon/core/state_table.c \
+                   daemon/core/state_file.c daemon/lib/log.c daemon/lib/uuid.c
+LOGCAP_WRAP     := $(foreach f,warn warnx err notice info debug, \
+                     -Wl,--wrap=log_$(f))
+FAULTS_WRAP     := $(foreach f,openat read write fsync renameat,-Wl,--wrap=$(f))
+TEST_SRC_state       := $(STATE_SRC)
+TEST_LDFLAGS_state   := $(LOGCAP_WRAP) $(FAULTS_WRAP)
+TEST_SRC_state_file  := $(STATE_SRC)
+TEST_LDFLAGS_state_file := $(LOGCAP_WRAP) $(FAULTS_WRAP)
+TEST_SRC_actuator    := daemon/core/actuator.c $(STATE_SRC)
+TEST_LDFLAGS_actuator := $(LOGCAP_WRAP) $(FAULTS_WRAP) -Wl,--wrap=record_set
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \

@@ -195,7 +195,14 @@ static unsigned int act(struct daemon *d, enum act_mode mode)
             if ( !mask )
                 continue;
         }
-        n += !apply(d, s, mask, w, c);
+        if ( apply(d, s, mask, w, c) )
+            continue;
+        n++;
+        if ( (s->flags & POLICY_DOM_SHUTDOWN) && mode == ACT_DECIDE &&
+             !d->paused )
+            log_info("d%u %s: shutting down: base weight %u cap %u put back "
+                     "(xl copies the live values into its next domain)",
+                     s->domid, s->name, s->base_weight, s->base_cap);
     }
     if ( held )
         log_debug("%u change%s held: the state file cannot be written",

@@ -38,7 +38,7 @@ struct state *state_open(const char *path)
         free(st);
         return NULL;
     }
-    state_table_remap(st, false);
+    state_table_init_map(st);
     if ( state_file_open(st, path) )
     {
         state_close(st);

@@ -200,8 +200,7 @@ static const char *parse_line(struct state *st, const char *p, size_t len,
         return "too few fields";
     if ( (why = parse_fields(tok, ntok, &e)) )
         return why;
-    i = st->map[e.domid];
-    if ( i != STATE_NO_ENT && !memcmp(st->ent[i].uuid, e.uuid, 16) )
+    if ( state_table_find(st, e.domid, e.uuid) != STATE_NO_ENT )
         return "the same guest and domid as an earlier line";
     if ( st->nent >= ENT_MAX )
         return "too many entries";
@@ -398,6 +397,11 @@ static int put(struct state *st, size_t *off, const char *fmt, ...)
     va_list ap;
     int n;
 
+    if ( !st->buf && !(st->buf = malloc(st->buf_max = 4096)) )
+    {
+        st->buf_max = 0;
+        return -ENOMEM;
+    }
     for ( ;; )
     {
         va_start(ap, fmt);
@@ -409,7 +413,7 @@ static int put(struct state *st, size_t *off, const char *fmt, ...)
             break;
         /* Rare: the table grew past what the buffer has held. */
         {
-            size_t nmax = (st->buf_max ? st->buf_max : 4096) * 2;
+            size_t nmax = st->buf_max * 2;
             char *nb = realloc(st->buf, nmax);
 
             if ( !nb )
@@ -427,7 +431,7 @@ static void ours_text(char *out, size_t len, bool has, uint32_t v)
     snprintf(out, len, has ? "%u" : "-", v);
 }
 
-static int format(struct state *st, size_t *len)
+int state_format(struct state *st, const char **text, size_t *len)
 {
     char uuid[UUID_TEXT_LEN + 1], o[4][12];
     unsigned int i;
@@ -451,6 +455,7 @@ static int format(struct state *st, size_t *len)
                        w->base, c->base, o[0], o[1], o[2], o[3])) )
             return rc;
     }
+    *text = st->buf;
     return 0;
 }
 
@@ -507,15 +512,16 @@ static int open_tmp(struct state *st, char *tmp, size_t len)
 static int write_file(struct state *st)
 {
     char tmp[NAME_MAX + 1];
+    const char *text;
     size_t len;
     int fd, rc;
 
-    if ( (rc = format(st, &len)) )
+    if ( (rc = state_format(st, &text, &len)) )
         return rc;
     fd = open_tmp(st, tmp, sizeof(tmp));
     if ( fd < 0 )
         return fd;
-    rc = write_all(fd, st->buf, len);
+    rc = write_all(fd, text, len);
     if ( !rc && fsync(fd) )
         rc = -errno;
     if ( close(fd) && !rc )

@@ -54,6 +54,12 @@ int state_parse(struct state *st, const char *buf, size_t len,
                 const char *name);
 
 /*
+ * The text of the whole table, as state_file_write() writes it, in
+ * *text (valid until the next call), *len bytes.  0 or -ENOMEM.
+ */
+int state_format(struct state *st, const char **text, size_t *len);
+
+/*
  * Write the whole table: a private (0600) temporary file created
  * exclusively, unpredictably named, never through a symlink, in the
  * directory opened once; fsync; rename over the file; fsync of the

@@ -26,12 +26,18 @@ struct state_ent *state_table_add(struct state *st)
     return &st->ent[st->nent++];
 }
 
-void state_table_remap(struct state *st, bool seen_only)
+void state_table_init_map(struct state *st)
 {
     unsigned int i;
 
     for ( i = 0; i < POLICY_DOMID_LIMIT; i++ )
         st->map[i] = STATE_NO_ENT;
+}
+
+void state_table_remap(struct state *st, bool seen_only)
+{
+    unsigned int i;
+
     for ( i = 0; i < st->nent; i++ )
         if ( st->ent[i].domid < POLICY_DOMID_LIMIT &&
              (st->ent[i].seen || !seen_only) )
@@ -59,7 +65,8 @@ uint32_t state_table_find(const struct state *st, uint32_t domid,
 {
     uint32_t i = domid < POLICY_DOMID_LIMIT ? st->map[domid] : STATE_NO_ENT;
 
-    if ( i != STATE_NO_ENT && st->ent[i].domid == domid &&
+    /* A map slot may be stale (remap does not clear): check it. */
+    if ( i < st->nent && st->ent[i].domid == domid &&
          !memcmp(st->ent[i].uuid, uuid, 16) )
         return i;
     return STATE_NO_ENT;

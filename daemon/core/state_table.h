@@ -46,7 +46,8 @@ struct state_ent {
 struct state {
     struct state_ent *ent;
     unsigned int nent, nent_max;
-    uint32_t *map;              /* domid -> entry of the live domain */
+    uint32_t *map;              /* domid -> entry of the live domain, or
+                                   stale (see state_table_find) */
     uint64_t poll;              /* state_bases() calls so far */
     uint64_t written;           /* st->poll at the last write */
 
@@ -65,7 +66,13 @@ struct state {
 /* A new zeroed entry at the end; NULL on ENOMEM.  May move entries. */
 struct state_ent *state_table_add(struct state *st);
 
-/* Rebuild the domid map from the entries seen in this poll (or all). */
+/* Every map slot empty (once, at open). */
+void state_table_init_map(struct state *st);
+
+/*
+ * Point the domid map at the entries seen in this poll (or all).  Slots
+ * of other domids are left as they were: state_table_find() checks.
+ */
 void state_table_remap(struct state *st, bool seen_only);
 
 /*
