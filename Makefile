@@ -43,7 +43,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
-        check-conf check-daemon check-init check-docs check-ctl check-hv \
+        check-conf check-daemon check-killloop check-init check-docs check-ctl check-hv \
         check-layout check-fuzz check-xen bench bench-replay bench-xen \
         demo-recording
 
@@ -153,6 +153,11 @@ check-conf: $(B)/coopvmmd
 
 check-daemon: all $(B)/genrec
 	tests/run-all daemon
+
+# kill -9 at 200 random moments on a host that keeps the values (about
+# 6 minutes; check-daemon runs 10).
+check-killloop: all
+	tests/daemon/killloop 200
 
 check-init: all $(B)/genrec
 	tests/run-all init
