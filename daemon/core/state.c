@@ -5,6 +5,11 @@
  * tell the three kinds of value apart at every poll (state_bases) and at
  * every read of the actuator (state_observe).
  *
+ * A domain that has never run is not given an entry yet: the toolstack
+ * builds a domain paused, with Xen's default weight, and sets the
+ * configured values (libxl__build_post) before it lets it run; taking
+ * the default for the base then would lose it (seen on xl's reboot).
+ *
  * The rule for a value seen on a guest, field by field: the base is the
  * base; one of coopvmm's (set, or next: written ahead, or carried away
  * by a guest that left) is coopvmm's, and the actuator puts the base
@@ -288,8 +293,8 @@ int state_bases(struct state *st, struct policy_sample *samples,
                 continue;
             if ( k != STATE_NO_ENT )
                 e = &st->ent[k];
-            else if ( s->sched == POLICY_SCHED_OTHER )
-                continue;       /* no values to start from */
+            else if ( s->sched == POLICY_SCHED_OTHER || !s->c.cpu_ns )
+                continue;       /* no values yet, or not final (below) */
             else if ( !(e = adopt(st, s, &from)) )
                 return -ENOMEM;
             e->seen = true;

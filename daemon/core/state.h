@@ -41,7 +41,9 @@ void state_close(struct state *st);
  * After each sample, before the policy: match every sampled domain with
  * its guest's entry and put the base weight and cap into its sample
  * (base_weight, base_cap).  A guest seen for the first time gets its
- * current values as base.  A value that is neither the base nor one of
+ * current values as base, once its domain has run (c.cpu_ns > 0): until
+ * then the toolstack may still be setting them, and the sample's own
+ * values stand in for the base.  A value that is neither the base nor one of
  * coopvmm's was set by the administrator and becomes the new base.  A
  * new domain of a known guest (same UUID, new domid: reboot, restore,
  * migration back) keeps the guest's base, and a value of coopvmm's it

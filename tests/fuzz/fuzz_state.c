@@ -91,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s[i].weight = 1 + (size ? data[i % size] : 0);
         s[i].cap = i * 10;
         s[i].flags = i == 2 ? POLICY_DOM_SHUTDOWN : 0;
+        s[i].c.cpu_ns = i;      /* d0 of the three has not run yet */
     }
     if ( state_bases(st, s, 3, true) )
         goto out;

@@ -99,6 +99,7 @@ static struct policy_sample mk(uint32_t domid, unsigned int guest,
     s.weight = w;
     s.cap = c;
     s.vcpus = 1;
+    s.c.cpu_ns = 1000000;       /* it has run: its values are final */
     return s;
 }
 

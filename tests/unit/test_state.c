@@ -97,6 +97,29 @@ static void test_private_whatever_the_umask(void **ctx)
     }
 }
 
+/* A domain being built has Xen's default until the toolstack sets its
+ * values (xl's reboot showed 256, then the configured 800). */
+static void test_not_run_yet(void **ctx)
+{
+    struct state *st = state_open(tpath);
+    struct policy_sample s = mk(4, 1, 256, 0);
+    struct state_ent *e;
+
+    (void)ctx;
+    s.c.cpu_ns = 0;
+    assert_int_equal(poll1(st, &s), 256);       /* stands in, not kept */
+    assert_null(state_entry(st, &s));
+    s.weight = 800;
+    assert_int_equal(poll1(st, &s), 800);
+    s.c.cpu_ns = 1;                             /* it runs: final */
+    assert_int_equal(poll1(st, &s), 800);
+    e = state_entry(st, &s);
+    assert_non_null(e);
+    assert_int_equal(e->f[STATE_WEIGHT].base, 800);
+    assert_int_equal(logcap_count("by hand"), 0);
+    state_close(st);
+}
+
 static void test_manual_change_is_new_base(void **ctx)
 {
     struct state *st = state_open(tpath);
@@ -256,7 +279,12 @@ static void test_reboot_with_our_value(void **ctx)
     (void)ctx;
     poll1(st, &s);
     set_via_state(st, &s, POLICY_SET_WEIGHT | POLICY_SET_CAP, 128, 80);
-    /* xl reboot: d1 gone, d5 the same guest with the live values. */
+    /* xl reboot: d1 gone, d5 the same guest, first with Xen's default
+     * while xl builds it, then with the live values xl copied. */
+    n = mk(5, 1, 256, 0);
+    n.c.cpu_ns = 0;
+    poll1(st, &n);
+    assert_int_equal(logcap_count("new domain"), 0);
     n = mk(5, 1, 128, 80);
     assert_int_equal(poll1(st, &n), 256);
     assert_int_equal(n.base_cap, 0);
@@ -487,6 +515,7 @@ int main(void)
         T(test_memory_only),
         T(test_first_sight_and_file),
         T(test_private_whatever_the_umask),
+        T(test_not_run_yet),
         T(test_manual_change_is_new_base),
         T(test_write_ahead),
         T(test_intend_known_value),

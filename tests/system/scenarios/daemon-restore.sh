@@ -26,7 +26,9 @@
 #      a last SIGTERM leaves every base exact;
 #   7. a guest that reboots (on_poweroff = "restart": xl copies its live,
 #      favoured weight into the new domain) gets its base back, and its
-#      pin follows it;
+#      pin follows it.  xl builds the new domain with Xen's default (256)
+#      first and sets the copied values before it lets it run: a daemon
+#      that took a base from a domain that never ran lost it here;
 #   8. xl save / xl restore of the I/O guest while favoured: the restored
 #      domain (same UUID, new domid, xl's copy of 666) gets 333 back.
 #      The tiny guest has no xenstore driver: xs-suspend (suspend-helper)
@@ -194,8 +196,12 @@ dstart r7 /tmp/restore.conf || fail start-7 "coopvmmd did not start"
 wait_wc credit rb "800 0"
 timeout 10 coopctl -s "$DSOCK" pin rb io-bound > /dev/null 2>&1
 w=0
-while [ "$(guest_domid rb)" = "$rb1" ] && [ $w -lt 120 ]; do sleep 0.5; w=$((w + 1)); done
-rb2=$(guest_domid rb)
+rb2=$rb1
+while { [ "$rb2" = "$rb1" ] || [ -z "$rb2" ]; } && [ $w -lt 120 ]; do
+    sleep 0.5
+    w=$((w + 1))
+    rb2=$(guest_domid rb)
+done
 note "rb: d$rb1 rebooted as d$rb2"
 dwait_poll $LOG "$(($(dpolls $LOG) + 3))" 20
 check reboot-new-domain "logged: rb: new domain of the guest (was d$rb1) starts with weight 800 cap 0, set by coopvmm; base weight 400 cap 0 will be put back" \
