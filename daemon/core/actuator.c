@@ -161,7 +161,7 @@ static void dry_run(const struct policy_sample *s, unsigned int mask,
 static unsigned int act(struct daemon *d, enum act_mode mode)
 {
     unsigned int i, mask, n = 0, held = 0;
-    bool durable = true;
+    bool durable;
     uint32_t w, c;
 
     for ( i = 0; i < d->ndoms; i++ )
@@ -175,22 +175,26 @@ static unsigned int act(struct daemon *d, enum act_mode mode)
             dry_run(s, mask, w, c);
         else if ( (e = state_entry(d->state, s)) )
             state_intend(d->state, e, s, mask, w, c);
-        else if ( away(s, mask, w, c) )
-            durable = false;    /* no entry to keep the base: out of memory */
     }
     if ( d->dry_run )
         return 0;
-    if ( state_sync(d->state) )
-        durable = false;
+    durable = !state_sync(d->state);
     for ( i = 0; i < d->ndoms; i++ )
     {
         struct policy_sample *s = &d->samples[i];
+        unsigned int hold;
 
         if ( !(mask = want(d, i, mode, &w, &c)) )
             continue;
-        if ( !durable && away(s, mask, w, c) )
+        /*
+         * Away from the base only if the file knows it first; a domain
+         * without an entry (not run yet, or out of memory) has no base
+         * to keep yet, and is left as it is.
+         */
+        hold = durable && state_entry(d->state, s) ? 0 : away(s, mask, w, c);
+        if ( hold )
         {
-            mask &= ~away(s, mask, w, c);
+            mask &= ~hold;
             held++;
             if ( !mask )
                 continue;
@@ -205,8 +209,8 @@ static unsigned int act(struct daemon *d, enum act_mode mode)
                      s->domid, s->name, s->base_weight, s->base_cap);
     }
     if ( held )
-        log_debug("%u change%s held: the state file cannot be written",
-                  held, held == 1 ? "" : "s");
+        log_debug("%u change%s held: no base to keep yet, or the state file "
+                  "cannot be written", held, held == 1 ? "" : "s");
     state_save(d->state);
     return n;
 }

@@ -373,12 +373,15 @@ static void test_no_get_no_entry(void **ctx)
     act_decisions(&d);
     assert_int_equal(host.w[1], 512);
     ops.get = fake_get;
-    /* A domain the state has no entry for: nothing away from its base. */
+    /* A domain the state has no entry for: nothing away from its base,
+     * and nothing held for the others. */
     smp[1].domid = POLICY_DOMID_LIMIT;
     decide(1, W, 700, 0);
+    decide(0, W, 900, 0);
     host.sets = 0;
     act_decisions(&d);
-    assert_int_equal(host.sets, 0);
+    assert_int_equal(host.sets, 1);
+    assert_int_equal(host.w[1], 900);
     smp[1].domid = 2;
     stop();
 }
