@@ -79,9 +79,9 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps test-deps install uninstall clean check check-unit check-san \
-        check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-layout check-fuzz check-hostile check-xen bench bench-replay \
-        bench-xen fuzz-long \
+        check-conf check-daemon check-killloop check-init check-docs \
+        check-ctl check-hv check-layout check-fuzz check-hostile check-xen \
+        bench bench-replay bench-xen fuzz-long \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -113,6 +113,7 @@ TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
 TEST_SRC_uuid   := daemon/lib/uuid.c
 TEST_SRC_log    := daemon/lib/log.c
 TEST_SRC_record := daemon/backend/record.c daemon/backend/replay.c \
+                   daemon/backend/replay_host.c \
                    daemon/lib/log.c daemon/lib/uuid.c daemon/lib/file.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
@@ -122,6 +123,7 @@ TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
 # core; the calls that change the daemon's state go to the stand-ins of
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
+                    daemon/core/state_table.c daemon/core/state_file.c \
                     daemon/core/state.c daemon/backend/record.c \
                     daemon/core/metrics_file.c daemon/lib/file.c \
                     daemon/lib/uuid.c $(CONF_SRC)
@@ -130,6 +132,19 @@ TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
 TEST_SRC_crowd     = $(TEST_SRC_control)
 TEST_LDFLAGS_crowd = $(TEST_LDFLAGS_control)
 TEST_SRC_shipped = $(TEST_SRC_conf)
+# The state and actuator tests capture the log (tests/unit/logcap.h) and
+# make the state file's system calls fail on demand (tests/unit/faults.h).
+STATE_SRC       := daemon/core/state.c daemon/core/state_table.c \
+                   daemon/core/state_file.c daemon/lib/log.c daemon/lib/uuid.c
+LOGCAP_WRAP     := $(foreach f,warn warnx err notice info debug, \
+                     -Wl,--wrap=log_$(f))
+FAULTS_WRAP     := $(foreach f,openat read write fsync renameat,-Wl,--wrap=$(f))
+TEST_SRC_state       := $(STATE_SRC)
+TEST_LDFLAGS_state   := $(LOGCAP_WRAP) $(FAULTS_WRAP)
+TEST_SRC_state_file  := $(STATE_SRC)
+TEST_LDFLAGS_state_file := $(LOGCAP_WRAP) $(FAULTS_WRAP)
+TEST_SRC_actuator    := daemon/core/actuator.c $(STATE_SRC)
+TEST_LDFLAGS_actuator := $(LOGCAP_WRAP) $(FAULTS_WRAP) -Wl,--wrap=record_set
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
@@ -226,6 +241,11 @@ check-conf: $(B)/coopvmmd
 
 check-daemon: all $(B)/genrec
 	tests/run-all daemon
+
+# kill -9 at 200 random moments on a host that keeps the values (about
+# 6 minutes; check-daemon runs 10).
+check-killloop: all
+	tests/daemon/killloop 200
 
 check-init: all $(B)/genrec
 	tests/run-all init

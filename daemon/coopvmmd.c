@@ -50,6 +50,7 @@ static volatile sig_atomic_t sig_hup, sig_term;
 
 struct opts {
     char *conf_path, *pidfile, *socket, *replay, *record;  /* absolute */
+    char *state, *replay_host;                              /* absolute */
     const char *backend;
     double speed;
     bool check_only, foreground, dry_run;
@@ -67,18 +68,22 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket]\n"
-"                [--backend xen|replay] [--replay file [--speed N|max]]\n"
-"                [--record file] [--dry-run]\n"
+"usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket] [--state file]\n"
+"                [--backend xen|replay] [--replay file [--speed N|max]\n"
+"                [--replay-host file]] [--record file] [--dry-run]\n"
 "  -f, --config FILE   configuration (default " CONF_DEFAULT_PATH ")\n"
 "  -d, --foreground    stay in the foreground, log to stderr\n"
 "  -n, --check         check the configuration and exit\n"
 "  -v, --verbose       more output (-n: print the effective policy)\n"
-"  -p, --pidfile FILE  pid file (default " DEFAULT_PIDFILE ")\n"
-"  -s, --socket PATH   control socket (default: from the configuration)\n"
+"  -p, --pidfile FILE  pid file (default " DEFAULT_PIDFILE "; replay: none)\n"
+"  -s, --socket PATH   control socket (default: from the configuration;\n"
+"                      replay: none)\n"
+"      --state FILE    state file (default: from the configuration;\n"
+"                      replay: in memory)\n"
 "      --backend NAME  xen (default) or replay\n"
 "      --replay FILE   play a recording (implies --backend replay)\n"
 "      --speed N|max   replay pace: N times the recorded one, or max\n"
+"      --replay-host FILE  keep the replay's host (weights, caps) in FILE\n"
 "      --record FILE   append every poll's samples to a recording\n"
 "      --dry-run       log what would change; change nothing\n"
 "  -V, --version       print the version\n");
@@ -125,6 +130,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         { "replay", required_argument, NULL, 'R' },
         { "speed", required_argument, NULL, 'S' },
         { "record", required_argument, NULL, 'W' },
+        { "state", required_argument, NULL, 'T' },
+        { "replay-host", required_argument, NULL, 'H' },
         { "dry-run", no_argument, NULL, 'D' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
@@ -132,8 +139,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     };
     int c;
 
-    const char *conf_path = CONF_DEFAULT_PATH, *pidfile = DEFAULT_PIDFILE;
+    const char *conf_path = CONF_DEFAULT_PATH, *pidfile = NULL;
     const char *sock = NULL, *replay = NULL, *record = NULL;
+    const char *state = NULL, *replay_host = NULL;
 
     *o = (struct opts){ .speed = 1 };
     while ( (c = getopt_long(argc, argv, "f:dnvp:s:Vh", lo, NULL)) != -1 )
@@ -149,6 +157,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'B': o->backend = optarg; break;
         case 'R': replay = optarg; break;
         case 'W': record = optarg; break;
+        case 'T': state = optarg; break;
+        case 'H': replay_host = optarg; break;
         case 'D': o->dry_run = true; break;
         case 'S':
             if ( parse_speed(optarg, &o->speed) )
@@ -175,6 +185,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     o->socket = abs_opt(sock);
     o->replay = abs_opt(replay);
     o->record = abs_opt(record);
+    o->state = abs_opt(state);
+    o->replay_host = abs_opt(replay_host);
     if ( !o->backend )
         o->backend = o->replay ? "replay" : "xen";
     if ( strcmp(o->backend, "xen") && strcmp(o->backend, "replay") )
@@ -188,6 +200,14 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         fprintf(stderr, "coopvmmd: --backend replay needs --replay FILE\n");
         exit(1);
     }
+    if ( o->replay_host && strcmp(o->backend, "replay") )
+    {
+        fprintf(stderr, "coopvmmd: --replay-host goes with --replay\n");
+        exit(1);
+    }
+    /* A replay never takes the live daemon's files unless told to. */
+    if ( !o->pidfile && !strcmp(o->backend, "xen") )
+        o->pidfile = abs_opt(DEFAULT_PIDFILE);
 }
 
 /* -n: check the file, print errors or (with -v) the effective policy. */
@@ -337,7 +357,7 @@ static int64_t next_wait(struct control *ctl, uint64_t deadline)
 {
     uint64_t now = clock_mono_ns();
     int64_t wait = deadline > now ? (int64_t)(deadline - now) : 0;
-    int ms = control_timeout_ms(ctl, now);
+    int ms = ctl ? control_timeout_ms(ctl, now) : -1;
 
     if ( ms >= 0 && (int64_t)ms * 1000000 < wait )
         wait = (int64_t)ms * 1000000;
@@ -377,7 +397,8 @@ static int main_loop(struct daemon *d, struct control *ctl,
 
         if ( wfd >= 0 )
             pfd[n++] = (struct pollfd){ .fd = wfd, .events = POLLIN };
-        n += control_pollfds(ctl, pfd + n, MAX_POLLFDS - n);
+        if ( ctl )
+            n += control_pollfds(ctl, pfd + n, MAX_POLLFDS - n);
         rc = ppoll(pfd, n, &ts, unblocked);
         if ( rc < 0 && errno != EINTR )
             fatal("ppoll");
@@ -402,7 +423,9 @@ static int main_loop(struct daemon *d, struct control *ctl,
                 if ( pfd[0].revents && d->ops->watch_drain )
                     d->ops->watch_drain(d->be);
             }
-            control_events(ctl, pfd + first, n - first, d, clock_mono_ns());
+            if ( ctl )
+                control_events(ctl, pfd + first, n - first, d,
+                               clock_mono_ns());
         }
         /* A reload (signal or coopctl) may have changed the group. */
         if ( d->conf != seen )
@@ -434,12 +457,18 @@ static int main_loop(struct daemon *d, struct control *ctl,
 static int run(struct daemon *d, const struct opts *o)
 {
     struct backend_args ba = { .replay_path = o->replay,
+                               .replay_host = o->replay_host,
                                .speed = o->speed, .max_domains = 256 };
+    bool live = !d->ops->finite;
+    const char *state = o->state ? o->state : live ? d->conf->state_file : "";
+    const char *sock = o->socket ? o->socket : live ? d->conf->socket_path
+                                                    : NULL;
     struct control *ctl = NULL;
     sigset_t unblocked;
     int rc;
 
-    pidfile_lock(o->pidfile);
+    if ( o->pidfile )
+        pidfile_lock(o->pidfile);
     rc = d->ops->open(&d->be, &ba);
     if ( rc )
         fatalx("cannot start the %s backend", d->ops->name);
@@ -447,22 +476,26 @@ static int run(struct daemon *d, const struct opts *o)
     d->ndoms_max = ba.max_domains;
     d->samples = calloc(d->ndoms_max, sizeof(*d->samples));
     d->decisions = calloc(d->ndoms_max, sizeof(*d->decisions));
-    d->state = state_open(d->conf->state_file);
+    d->state = state_open(state);
     d->pe = policy_new(&d->conf->policy, d->ndoms_max);
     if ( !d->samples || !d->decisions || !d->state || !d->pe )
         fatalx("out of memory");
     if ( o->record && !(d->rec = record_open(o->record, &d->info)) )
         fatalx("cannot record to %s", o->record);
-    if ( control_open(&ctl, o->socket ? o->socket : d->conf->socket_path,
-                      d->conf->socket_group) )
+    if ( sock && control_open(&ctl, sock, d->conf->socket_group) )
         fatalx("cannot open the control socket");
+    if ( !live )
+        log_info("replay: state %s, control socket %s, pid file %s",
+                 *state ? state : "in memory", sock ? sock : "none",
+                 o->pidfile ? o->pidfile : "none");
     if ( !o->foreground )
     {
         if ( daemon(0, 0) )
             fatal("daemon");
         log_detached();
     }
-    pidfile_write();
+    if ( o->pidfile )
+        pidfile_write();
     setup_signals(&unblocked);
     d->stats.start_ns = clock_mono_ns();
     banner(d);
@@ -472,7 +505,7 @@ static int run(struct daemon *d, const struct opts *o)
         act_restore_all(d);
     else
         log_notice("restore-on-exit is off: current values left in place");
-    state_save(d->state);
+    state_flush(d->state);
     control_close(ctl, d);
     record_close(d->rec);
     d->ops->close(d->be);
@@ -480,9 +513,11 @@ static int run(struct daemon *d, const struct opts *o)
     state_close(d->state);
     metrics_file_close();
     free(d->samples);
+    free(d->pins);
     free(d->decisions);
     conf_free(d->conf);
-    pidfile_remove();
+    if ( o->pidfile )
+        pidfile_remove();
     log_notice("coopvmmd stopped%s", rc ? " (the recording is damaged)" : "");
     return rc;
 }

@@ -20,6 +20,7 @@ struct backend;
 
 struct backend_args {
     const char *replay_path;    /* replay: recording to play */
+    const char *replay_host;    /* replay: host file (replay_host.h), or NULL */
     double speed;               /* replay: 1 = recorded pace, 0 = max */
     unsigned int max_domains;   /* sizing hint */
 };
@@ -45,8 +46,8 @@ struct backend_trace_rec {
 enum backend_trace_op { TRACE_ON, TRACE_OFF, TRACE_READ };
 
 /*
- * Every backend fills open, sample, set, info and close; the ops marked
- * optional may be NULL, and their callers check.
+ * Every backend fills open, sample, get, set, info and close; the ops
+ * marked optional may be NULL, and their callers check.
  */
 struct backend_ops {
     const char *name;
@@ -70,10 +71,21 @@ struct backend_ops {
     int (*sample)(struct backend *b, struct policy_sample *s,
                   unsigned int max, uint64_t *now_ns);
     /*
-     * Set weight and/or cap (POLICY_SET_* in `mask`) of the sampled domain,
-     * read-modify-write through its cpupool's scheduler.  0 or -errno;
-     * it logs nothing on failure: the caller says it once, with the
-     * domain and the errno.
+     * Read the weight and cap in force on the sampled domain now, from
+     * the host itself, not a cache: the actuator's check right before a
+     * set, since a sample may be older than an administrator's change.
+     * 0 or -errno (-ESRCH: the domid is another domain now); not
+     * logged.
+     */
+    int (*get)(struct backend *b, const struct policy_sample *s,
+               uint32_t *weight, uint32_t *cap);
+    /*
+     * Set weight and/or cap (POLICY_SET_* in `mask`) of the sampled
+     * domain through its cpupool's scheduler; the other field is left
+     * as it is.  s->weight and s->cap are the values in force, as get
+     * has just read them (credit2 has no "unchanged" cap: its cap is
+     * written back).  0 or -errno; it logs nothing on failure: the
+     * caller says it once, with the domain and the errno.
      */
     int (*set)(struct backend *b, const struct policy_sample *s,
                unsigned int mask, uint32_t weight, uint32_t cap);

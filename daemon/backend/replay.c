@@ -5,8 +5,9 @@
  *
  * The file is read as a stream, one poll at a time, plain or gzip'd.
  * Scheduler changes go into the replay's model of the host, so the next
- * sample shows them, as a real hypervisor would.  Any malformed line
- * stops the replay with the file name and line number; nothing is
+ * sample shows them, as a real hypervisor would; with --replay-host the
+ * model is kept in a file across runs (replay_host.c).  Any malformed
+ * line stops the replay with the file name and line number; nothing is
  * guessed.  Whatever record.c writes, it reads (a domain xenstore has
  * not named yet has an empty name).
  *
@@ -29,6 +30,7 @@
 #include "log.h"
 #include "record.h"
 #include "replay.h"
+#include "replay_host.h"
 #include "uuid.h"
 
 #define LINE_MAX_LEN 1024
@@ -54,6 +56,7 @@ struct backend {
     uint32_t *order;            /* present domids, in order of arrival */
     unsigned int norder, order_max;
     unsigned int ncounters;     /* counters a c line may hold (version) */
+    struct replay_host *host;   /* --replay-host: kept across runs */
     char line[LINE_MAX_LEN];
 };
 
@@ -214,6 +217,8 @@ static int line_weight(struct backend *b, char *args)
          parse_u32(strtok_r(NULL, " ", &save), &c) ||
          strtok_r(NULL, " ", &save) )
         return bad(b, "malformed w line, or unknown domain");
+    if ( b->host && replay_host_recorded(b->host, d->s.uuid, &w, &c) )
+        return -ENOMEM;
     d->s.weight = w;
     d->s.cap = c;
     return 0;
@@ -326,6 +331,7 @@ static void replay_close(struct backend *b)
         gzclose(b->f);
     for ( i = 0; i < DOM_PAGES; i++ )
         free(b->page[i]);
+    replay_host_close(b->host);
     free(b->order);
     free(b->path);
     free(b);
@@ -372,6 +378,11 @@ static int replay_open(struct backend **out, const struct backend_args *a)
     {
         replay_close(b);
         return -ENOMEM;
+    }
+    if ( a->replay_host && (rc = replay_host_open(&b->host, a->replay_host)) )
+    {
+        replay_close(b);
+        return rc;
     }
     rc = open_file(b);
     if ( rc )
@@ -430,13 +441,35 @@ static int replay_sample(struct backend *b, struct policy_sample *s,
     return b->norder;
 }
 
-static int replay_set(struct backend *b, const struct policy_sample *s,
-                      unsigned int mask, uint32_t weight, uint32_t cap)
+/* The modelled domain a sample stands for, or NULL (-ESRCH). */
+static struct rdom *sampled(struct backend *b, const struct policy_sample *s)
 {
     struct rdom *d = s->domid < POLICY_DOMID_LIMIT ?
                      dom_at(b, s->domid, false) : NULL;
 
     if ( !d || !d->present || memcmp(d->s.uuid, s->uuid, 16) )
+        return NULL;
+    return d;
+}
+
+static int replay_get(struct backend *b, const struct policy_sample *s,
+                      uint32_t *weight, uint32_t *cap)
+{
+    struct rdom *d = sampled(b, s);
+
+    if ( !d )
+        return -ESRCH;
+    *weight = d->s.weight;
+    *cap = d->s.cap;
+    return 0;
+}
+
+static int replay_set(struct backend *b, const struct policy_sample *s,
+                      unsigned int mask, uint32_t weight, uint32_t cap)
+{
+    struct rdom *d = sampled(b, s);
+
+    if ( !d )
         return -ESRCH;
     if ( d->s.sched == POLICY_SCHED_OTHER )
         return -EINVAL;
@@ -444,6 +477,9 @@ static int replay_set(struct backend *b, const struct policy_sample *s,
         d->s.weight = weight;
     if ( mask & POLICY_SET_CAP )
         d->s.cap = cap;
+    /* As a hypervisor would, the host keeps it whatever becomes of us. */
+    if ( b->host )
+        replay_host_set(b->host, d->s.uuid, d->s.weight, d->s.cap);
     return 0;
 }
 
@@ -468,6 +504,7 @@ const struct backend_ops backend_replay = {
     .finite = true,
     .open = replay_open,
     .sample = replay_sample,
+    .get = replay_get,
     .set = replay_set,
     .info = replay_info,
     .next_delay = replay_next_delay,

@@ -72,6 +72,66 @@ static void log_decisions(const struct daemon *d)
     }
 }
 
+/* The pin of a guest, or NULL. */
+static struct daemon_pin *pin_of(struct daemon *d, const uint8_t uuid[16])
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->npins; i++ )
+        if ( !memcmp(d->pins[i].uuid, uuid, 16) )
+            return &d->pins[i];
+    return NULL;
+}
+
+/* The index of the class called name in pc, or POLICY_CLASS_NONE. */
+static int class_index(const struct policy_config *pc, const char *name)
+{
+    unsigned int i;
+
+    for ( i = 0; i < pc->nclass; i++ )
+        if ( !strcmp(pc->cls[i].name, name) )
+            return (int)i;
+    return POLICY_CLASS_NONE;
+}
+
+static void pin_drop(struct daemon *d, struct daemon_pin *p)
+{
+    *p = d->pins[--d->npins];
+}
+
+/*
+ * Pins follow their guest: a new domain of a pinned guest (reboot,
+ * restore, migration back) is pinned as soon as the policy knows it,
+ * which is from its second poll.
+ */
+static void pins_follow(struct daemon *d)
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->ndoms && d->npins; i++ )
+    {
+        const struct policy_sample *s = &d->samples[i];
+        const struct policy_decision *dec = &d->decisions[i];
+        struct daemon_pin *p = pin_of(d, s->uuid);
+        int k;
+
+        if ( !p || (dec->pinned && dec->cls >= 0 &&
+                    !strcmp(policy_class_name(&d->conf->policy, dec->cls),
+                            p->cls)) )
+            continue;
+        if ( (k = class_index(&d->conf->policy, p->cls)) == POLICY_CLASS_NONE )
+        {
+            log_notice("d%u %s: pin to %s dropped: no such class since the "
+                       "reload", s->domid, s->name, p->cls);
+            pin_drop(d, p);
+            continue;
+        }
+        if ( !policy_pin(d->pe, s->domid, k) )
+            log_notice("d%u %s: pinned to %s (the pin follows the guest)",
+                       s->domid, s->name, p->cls);
+    }
+}
+
 int daemon_poll(struct daemon *d)
 {
     uint64_t t0 = clock_mono_ns(), now = 0;
@@ -101,6 +161,7 @@ int daemon_poll(struct daemon *d)
         log_err("poll failed");
         return 0;
     }
+    pins_follow(d);
     for ( i = 0; i < d->ndoms; i++ )
         d->stats.decisions += d->decisions[i].class_changed;
     log_decisions(d);
@@ -179,15 +240,6 @@ static void reload_failed(struct daemon *d, const char *err)
  * another class.  Carry each over by name, as the policy engine does,
  * so that status and metrics name the true class before the next poll.
  */
-static int class_index(const struct policy_config *pc, const char *name)
-{
-    unsigned int i;
-
-    for ( i = 0; i < pc->nclass; i++ )
-        if ( !strcmp(pc->cls[i].name, name) )
-            return (int)i;
-    return POLICY_CLASS_NONE;
-}
 
 static void remap_classes(struct daemon *d, const struct policy_config *old,
                           const struct policy_config *new)
@@ -275,36 +327,59 @@ int daemon_find_domain(const struct daemon *d, const char *domain)
     return -1;
 }
 
+/* Keep (cls) or forget (NULL) the pin of a guest.  0 or -ENOSPC. */
+static int pin_keep(struct daemon *d, const uint8_t uuid[16], const char *cls)
+{
+    struct daemon_pin *p = pin_of(d, uuid);
+
+    if ( !cls )
+    {
+        if ( p )
+            pin_drop(d, p);
+        return 0;
+    }
+    if ( !p )
+    {
+        if ( d->npins == DAEMON_PINS_MAX )
+            return -ENOSPC;
+        if ( !d->pins && !(d->pins = calloc(DAEMON_PINS_MAX,
+                                            sizeof(*d->pins))) )
+            return -ENOMEM;
+        p = &d->pins[d->npins++];
+        memcpy(p->uuid, uuid, sizeof(p->uuid));
+    }
+    snprintf(p->cls, sizeof(p->cls), "%s", cls);
+    return 0;
+}
+
 int daemon_pin(struct daemon *d, const char *domain, const char *cls,
                char *err, size_t errlen)
 {
     int i = daemon_find_domain(d, domain), k = POLICY_CLASS_NONE, rc;
-    unsigned int j;
+    const struct policy_sample *s;
 
     if ( i < 0 )
     {
         snprintf(err, errlen, "no domain %s", domain);
         return -ENOENT;
     }
-    if ( cls )
+    s = &d->samples[i];
+    if ( cls && (k = class_index(&d->conf->policy, cls)) == POLICY_CLASS_NONE )
     {
-        for ( j = 0; j < d->conf->policy.nclass; j++ )
-            if ( !strcmp(d->conf->policy.cls[j].name, cls) )
-                k = j;
-        if ( k == POLICY_CLASS_NONE )
-        {
-            snprintf(err, errlen, "no class %s", cls);
-            return -EINVAL;
-        }
+        snprintf(err, errlen, "no class %s", cls);
+        return -EINVAL;
     }
-    rc = policy_pin(d->pe, d->samples[i].domid, k);
+    rc = policy_pin(d->pe, s->domid, k);
+    /* The null UUID (dom0) names no guest to follow: by domid only. */
+    if ( !rc && memcmp(s->uuid, (const uint8_t[16]){ 0 }, 16) )
+        rc = pin_keep(d, s->uuid, cls);
     if ( rc )
     {
         snprintf(err, errlen, "cannot pin %s: %s", domain, strerror(-rc));
         return rc;
     }
     d->gen++;
-    log_notice("d%u %s: %s%s", d->samples[i].domid, d->samples[i].name,
+    log_notice("d%u %s: %s%s", s->domid, s->name,
                cls ? "pinned to " : "unpinned", cls ? cls : "");
     return 0;
 }

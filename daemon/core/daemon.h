@@ -41,8 +41,11 @@ int daemon_resume(struct daemon *d);
 
 /*
  * Pin a domain (name or domid, as text) to a class, or unpin it
- * (cls == NULL).  Pins survive reload, not restart.  On failure returns
- * -errno and writes a message to err.
+ * (cls == NULL).  A pin belongs to the guest (its UUID): a new domain of
+ * the guest (reboot, restore, migration back) is pinned too, from its
+ * second poll.  Pins survive reload (one whose class is gone is dropped,
+ * with a log line), not restart; at most DAEMON_PINS_MAX guests.  On
+ * failure returns -errno and writes a message to err.
  */
 int daemon_pin(struct daemon *d, const char *domain, const char *cls,
                char *err, size_t errlen);

@@ -33,6 +33,14 @@ struct daemon_stats {
     uint64_t start_ns;
 };
 
+/* A runtime pin (coopctl pin): it belongs to the guest, not the domid. */
+struct daemon_pin {
+    uint8_t uuid[16];
+    char cls[POLICY_CLASS_MAX];
+};
+
+#define DAEMON_PINS_MAX 256
+
 struct daemon {
     const char *conf_path;
     struct conf *conf;
@@ -46,6 +54,8 @@ struct daemon {
     bool dry_run_forced;        /* --dry-run: survives reloads */
     int verbose;                /* -v count */
     bool paused;
+    struct daemon_pin *pins;    /* coopctl pin, by guest */
+    unsigned int npins;
 
     /*
      * The last poll: ndoms domains, their samples and decisions side by

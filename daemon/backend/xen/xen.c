@@ -154,14 +154,45 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
 
 /* --------------------------------------------------------------- set */
 
-/* Read-modify-write: only the fields in `mask` change. */
-static int xen_set(struct backend *b, const struct policy_sample *s,
-                   unsigned int mask, uint32_t weight, uint32_t cap)
+/* The cache entry of a sampled domain, if it is still that domain. */
+static struct xen_dom *xen_dom_of(struct backend *b,
+                                  const struct policy_sample *s, int *rc)
 {
     int k = XEN_DOMID_INDEX(b->dom, b->ndoms, s->domid);
     struct xen_dom *d = k >= 0 ? &b->dom[k] : NULL;
+
+    *rc = d && memcmp(d->uuid, s->uuid, sizeof(d->uuid)) ? -ESRCH : 0;
+    return d;
+}
+
+/* The values in force, read now; the cache learns them too. */
+static int xen_get(struct backend *b, const struct policy_sample *s,
+                   uint32_t *weight, uint32_t *cap)
+{
     const char *op;
     int rc;
+    struct xen_dom *d = xen_dom_of(b, s, &rc);
+
+    if ( rc )
+        return rc;              /* the domid is another domain now */
+    rc = xen_sched_get(b, s->domid, s->sched, weight, cap, &op);
+    if ( rc )
+        return rc;
+    if ( d && d->sched == s->sched )
+    {
+        d->weight = *weight;
+        d->cap = *cap;
+    }
+    return 0;
+}
+
+/* Only the fields in `mask` change; s->cap is the cap in force. */
+static int xen_set(struct backend *b, const struct policy_sample *s,
+                   unsigned int mask, uint32_t weight, uint32_t cap)
+{
+    const char *op;
+    int rc;
+    struct xen_dom *d = xen_dom_of(b, s, &rc);
 
     if ( !(mask & (POLICY_SET_WEIGHT | POLICY_SET_CAP)) )
         return 0;
@@ -170,11 +201,19 @@ static int xen_set(struct backend *b, const struct policy_sample *s,
           (weight < POLICY_WEIGHT_MIN || weight > POLICY_WEIGHT_MAX)) ||
          ((mask & POLICY_SET_CAP) && cap >= UINT16_MAX) )
         return -EINVAL;             /* out of the scheduler's range */
-    if ( d && memcmp(d->uuid, s->uuid, sizeof(d->uuid)) )
-        return -ESRCH;              /* the domid is another domain now */
-    rc = xen_sched_set(b, s->domid, s->sched, mask, &weight, &cap, &op);
     if ( rc )
+        return rc;                  /* the domid is another domain now */
+    if ( !(mask & POLICY_SET_WEIGHT) )
+        weight = s->weight;
+    if ( !(mask & POLICY_SET_CAP) )
+        cap = s->cap;
+    rc = xen_sched_set(b, s->domid, s->sched, mask, weight, cap, &op);
+    if ( rc )
+    {
+        if ( d )
+            d->sched_dirty = true;  /* maybe half done: read it again */
         return rc;
+    }
     if ( d )
     {
         /* What we wrote, until the read-back next poll says otherwise. */
@@ -303,6 +342,7 @@ const struct backend_ops backend_xen = {
     .name = "xen",
     .open = xen_open,
     .sample = xen_sample,
+    .get = xen_get,
     .set = xen_set,
     .info = xen_info,
     .watch_fd = xen_watch_fd,

@@ -5,6 +5,9 @@
  * domain's weight and cap, cached (see XEN_SCHED_REFRESH), read and set
  * through the one call of its cpupool's scheduler.  credit and credit2
  * take the same two fields, so one function serves both ways of both.
+ * A set passes Xen's "unchanged" value for the field it does not set,
+ * where the scheduler has one, so an administrator's change of that
+ * field made meanwhile stays.
  *
  * It must not decide what to set: the caller (the actuator, through
  * xen.c) does, and logs a failed set.
@@ -254,23 +257,28 @@ bool xen_sched_due(const struct backend *b, const struct xen_dom *d,
     return (b->poll + d->domid) % XEN_SCHED_REFRESH == 0;
 }
 
+int xen_sched_get(struct backend *b, uint32_t domid, enum policy_sched sched,
+                  uint32_t *weight, uint32_t *cap, const char **op)
+{
+    *weight = *cap = 0;
+    return sched_call(b->xch, domid, sched, false, weight, cap, op);
+}
+
+/*
+ * Xen's "leave it as it is" values (xen/common/sched/credit.c,
+ * csched_dom_cntl: weight 0, cap (uint16_t)~0; credit2.c,
+ * csched2_dom_cntl: weight 0, and no such cap: 0 lifts it).
+ */
+#define CREDIT_KEEP_WEIGHT  0u
+#define CREDIT_KEEP_CAP     0xffffu
+
 int xen_sched_set(struct backend *b, uint32_t domid, enum policy_sched sched,
-                  unsigned int mask, uint32_t *weight, uint32_t *cap,
+                  unsigned int mask, uint32_t weight, uint32_t cap,
                   const char **op)
 {
-    uint32_t w = 0, c = 0;
-    int rc = sched_call(b->xch, domid, sched, false, &w, &c, op);
+    uint32_t w = mask & POLICY_SET_WEIGHT ? weight : CREDIT_KEEP_WEIGHT;
+    uint32_t c = mask & POLICY_SET_CAP ? cap
+                 : sched == POLICY_SCHED_CREDIT ? CREDIT_KEEP_CAP : cap;
 
-    if ( rc )
-        return rc;
-    if ( mask & POLICY_SET_WEIGHT )
-        w = *weight;
-    if ( mask & POLICY_SET_CAP )
-        c = *cap;
-    rc = sched_call(b->xch, domid, sched, true, &w, &c, op);
-    if ( rc )
-        return rc;
-    *weight = w;
-    *cap = c;
-    return 0;
+    return sched_call(b->xch, domid, sched, true, &w, &c, op);
 }

@@ -52,13 +52,22 @@ int xen_sched_read(struct backend *b, struct xen_dom *d,
                    enum policy_sched sched);
 
 /*
- * Read-modify-write of a domain's weight and/or cap (POLICY_SET_* in
- * `mask`) through `sched`'s calls; *weight and *cap get the values now
- * in force, *op the last call made.  0 or -errno, not logged;
- * -EOPNOTSUPP if `sched` is neither credit nor credit2.
+ * One read of a domain's weight and cap from the hypervisor, no cache;
+ * *op names the call.  0 or -errno, not logged.
+ */
+int xen_sched_get(struct backend *b, uint32_t domid, enum policy_sched sched,
+                  uint32_t *weight, uint32_t *cap, const char **op);
+
+/*
+ * Set a domain's weight and/or cap (POLICY_SET_* in `mask`) through
+ * `sched`'s call, in one hypercall: the field outside `mask` is passed
+ * as Xen's "unchanged" value (credit: weight 0, cap 0xFFFF; credit2:
+ * weight 0, but its cap has none, so `cap` must then be the cap in
+ * force).  *op names the call.  0 or -errno, not logged; -EOPNOTSUPP if
+ * `sched` is neither credit nor credit2.
  */
 int xen_sched_set(struct backend *b, uint32_t domid, enum policy_sched sched,
-                  unsigned int mask, uint32_t *weight, uint32_t *cap,
+                  unsigned int mask, uint32_t weight, uint32_t cap,
                   const char **op);
 
 #endif /* COOPVMM_XEN_SCHED_H */
