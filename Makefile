@@ -80,11 +80,15 @@ TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
 # core; the calls that change the daemon's state go to the stand-ins of
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
-                    daemon/core/state.c daemon/backend/record.c \
+                    daemon/core/state.c daemon/core/effects.c \
+                    daemon/control/control_status.c daemon/backend/record.c \
                     daemon/lib/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
 TEST_SRC_shipped = $(TEST_SRC_conf)
+# What status and the metrics say of the policy: as test_control.
+TEST_SRC_status = $(TEST_SRC_control)
+TEST_LDFLAGS_status = $(TEST_LDFLAGS_control)
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \

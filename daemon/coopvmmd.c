@@ -214,13 +214,15 @@ static void banner(const struct daemon *d)
     const struct backend_info *bi = &d->info;
 
     log_notice("coopvmmd %s started: backend %s, schedulers %s, signals: "
-               "cpu %s, ioreq %s, vbd %s, net %s; policy %s, interval "
-               "%llu ms%s%s%s", daemon_version, d->ops->name,
-               bi->scheds[0] ? bi->scheds : "-",
+               "cpu %s, ioreq %s, runstate %s, vbd %s, net %s, dm %s; "
+               "policy %s, interval %llu ms%s%s%s", daemon_version,
+               d->ops->name, bi->scheds[0] ? bi->scheds : "-",
                bi->signals & POLICY_HAS_CPU ? "yes" : "no",
                bi->signals & POLICY_HAS_IOREQ ? "yes" : "MISSING",
+               bi->signals & POLICY_HAS_RUNSTATE ? "yes" : "MISSING",
                bi->signals & POLICY_HAS_VBD ? "yes" : "no",
-               bi->signals & POLICY_HAS_NET ? "yes" : "no", d->conf->name,
+               bi->signals & POLICY_HAS_NET ? "yes" : "no",
+               bi->signals & POLICY_HAS_DM ? "yes" : "no", d->conf->name,
                (unsigned long long)(d->conf->interval_ns / 1000000),
                d->dry_run ? ", dry run" : "", bi->detail[0] ? "; " : "",
                bi->detail);
@@ -382,6 +384,7 @@ static void run(struct daemon *d, const struct opts *o)
     state_close(d->state);
     free(d->samples);
     free(d->decisions);
+    free(d->verdicts);
     conf_free(d->conf);
     unlink(o->pidfile);
     close(pidfd);

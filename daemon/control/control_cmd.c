@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "control_cmd.h"
+#include "control_status.h"
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
@@ -102,6 +103,10 @@ static json_t *signal_list(uint32_t sig)
         json_array_append_new(a, json_string("vbd"));
     if ( sig & POLICY_HAS_NET )
         json_array_append_new(a, json_string("net"));
+    if ( sig & POLICY_HAS_RUNSTATE )
+        json_array_append_new(a, json_string("runstate"));
+    if ( sig & POLICY_HAS_DM )
+        json_array_append_new(a, json_string("dm"));
     return a;
 }
 
@@ -163,6 +168,7 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "cap", json_integer(s->cap));
     json_object_set_new(o, "base_cap", json_integer(s->base_cap));
     json_object_set_new(o, "target_cap", json_integer(dc->cap));
+    status_add_domain(o, d, i);
     return o;
 }
 
@@ -192,7 +198,9 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
                         (json_int_t)(d->conf->interval_ns / 1000000) : 0));
     json_object_set_new(dm, "dry_run", json_boolean(d->dry_run));
     json_object_set_new(dm, "paused", json_boolean(d->paused));
-    json_object_set_new(dm, "signals", signal_list(d->info.signals));
+    /* What the samples carry, once there are some (see control_status.c). */
+    json_object_set_new(dm, "signals", signal_list(d->stats.polls ?
+                        d->sample_signals : d->info.signals));
     json_object_set_new(dm, "domains", json_integer(d->ndoms));
     json_object_set_new(dm, "managed", json_integer(managed));
     json_object_set_new(dm, "polls", json_integer((json_int_t)d->stats.polls));
@@ -204,6 +212,7 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
                         json_integer((json_int_t)d->stats.failed_calls));
     json_object_set_new(dm, "poll_duration_s",
                         jreal(d->stats.last_poll_dur_ns / 1e9));
+    status_add_daemon(rep, dm, d);
     json_object_set_new(rep, "daemon", dm);
     json_object_set_new(rep, "domains", doms);
     return 0;
