@@ -22,7 +22,8 @@ WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Werror
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS   = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE \
-               -Ipolicy $(addprefix -I,$(DAEMON_DIRS)) -Ihv-patch/include \
+               -Ipolicy $(addprefix -I,$(DAEMON_DIRS)) -Idaemon/coopctl \
+               -Ihv-patch/include \
                $(PKG_CFLAGS) -MMD -MP
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -36,7 +37,9 @@ DAEMON_DIRS := daemon/core daemon/backend daemon/backend/xen \
                daemon/control daemon/conf daemon/lib
 DAEMON_SRC  := $(wildcard $(addsuffix /*.c,$(DAEMON_DIRS)))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
-COOPCTL_SRC := daemon/coopctl/coopctl.c
+COOPCTL_SRC := $(wildcard daemon/coopctl/*.c)
+# coopctl links jansson and ncurses only (its top is an ncurses screen).
+CTL_LIBS    := $(shell $(PKG_CONFIG) --libs jansson ncursesw 2>/dev/null)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
                test_conf
 
@@ -61,7 +64,7 @@ $(B)/coopvmmd: $(call obj,plain,$(COOPVMMD_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/coopctl: $(call obj,plain,$(COOPCTL_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CTL_LIBS)
 
 $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -110,7 +113,7 @@ $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
 # ---------------------------------------------------------------- deps
 # Every Debian package the build and the tests need, on a fresh Debian 12.
 DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
-               libjansson-dev libcmocka-dev zlib1g-dev
+               libjansson-dev libcmocka-dev zlib1g-dev libncurses-dev
 # hv-patch/build (it also enables deb-src and runs apt-get source itself)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
 # Libraries the system test's qemu-xen device model (hvm-dm scenario)

@@ -4,8 +4,9 @@
  *
  * Sends one JSON request per line and turns the JSON replies into text
  * (or prints them as they are with -j).  Commands dispatch through a
- * table and accept unambiguous prefixes, as ntpctl's do.  It links only
- * jansson and libc; it must not know the daemon's internals beyond the
+ * table and accept unambiguous prefixes, as ntpctl's do.  status and top
+ * are shown by ctl_status.c and ctl_top.c.  coopctl links only jansson
+ * and ncurses; it must not know the daemon's internals beyond the
  * protocol constants of control_proto.h (and the clock of clock.h).
  */
 #include <errno.h>
@@ -13,26 +14,30 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "clock.h"
 #include "control_proto.h"
+#include "coopctl.h"
+#include "ctl_status.h"
+#include "ctl_top.h"
 
 #define TRACE_PERIOD_MS 200
 
 static const char *sock_path = CONTROL_DEFAULT_PATH;
 static bool json_out;
-static volatile sig_atomic_t stop;
+volatile sig_atomic_t ctl_stop;
+/* Puts the terminal back (top) before a fatal message; or NULL. */
+static void (*fatal_hook)(void);
 
 struct conn {
     int fd;
@@ -43,10 +48,10 @@ struct conn {
 static void on_signal(int sig)
 {
     (void)sig;
-    stop = 1;
+    ctl_stop = 1;
 }
 
-static void catch_signals(void)
+void ctl_catch_signals(void)
 {
     struct sigaction sa;
 
@@ -55,6 +60,25 @@ static void catch_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+}
+
+void ctl_on_fatal(void (*hook)(void))
+{
+    fatal_hook = hook;
+}
+
+void ctl_die(const char *fmt, ...)
+{
+    va_list ap;
+
+    if ( fatal_hook )
+        fatal_hook();
+    fputs("coopctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(EXIT_FAILURE);
 }
 
 /* ------------------------------------------------------------ transport */
@@ -66,8 +90,7 @@ static void conn_open(struct conn *c)
     memset(c, 0, sizeof(*c));
     if ( strlen(sock_path) >= sizeof(sun.sun_path) )
     {
-        fprintf(stderr, "coopctl: %s: socket path too long\n", sock_path);
-        exit(EXIT_FAILURE);
+        ctl_die("%s: socket path too long", sock_path);
     }
     strcpy(sun.sun_path, sock_path);
     c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -76,12 +99,11 @@ static void conn_open(struct conn *c)
     {
         int e = errno;
 
-        fprintf(stderr, "coopctl: cannot connect to %s: %s%s\n", sock_path,
-                strerror(e), e == EACCES || e == EPERM ?
+        ctl_die("cannot connect to %s: %s%s", sock_path, strerror(e),
+                e == EACCES || e == EPERM ?
                 " (root or the socket's group only)" :
                 e == ENOENT || e == ECONNREFUSED ?
                 " (is coopvmmd running?)" : "");
-        exit(EXIT_FAILURE);
     }
 }
 
@@ -97,9 +119,8 @@ static void conn_close(struct conn *c)
 
 static void lost(const char *what)
 {
-    fprintf(stderr, "coopctl: %s %s: %s\n", what, sock_path,
+    ctl_die("%s %s: %s", what, sock_path,
             errno ? strerror(errno) : "connection closed by coopvmmd");
-    exit(EXIT_FAILURE);
 }
 
 /* Send one request object (consumed); exits on a transport error. */
@@ -114,8 +135,7 @@ static void conn_send(struct conn *c, json_t *req)
     json_decref(req);
     if ( !t )
     {
-        fprintf(stderr, "coopctl: out of memory\n");
-        exit(EXIT_FAILURE);
+        ctl_die("out of memory");
     }
     n = strlen(t);
     t[n++] = '\n';      /* json_dumps leaves room: replace the NUL */
@@ -144,23 +164,17 @@ static json_t *conn_recv(struct conn *c)
         if ( c->size - c->len < 4096 )
         {
             if ( c->size > CONTROL_REPLY_MAX )
-            {
-                fprintf(stderr, "coopctl: reply too long\n");
-                exit(EXIT_FAILURE);
-            }
+                ctl_die("reply too long");
             c->size = c->size ? c->size * 2 : 65536;
             c->buf = realloc(c->buf, c->size);
             if ( !c->buf )
-            {
-                fprintf(stderr, "coopctl: out of memory\n");
-                exit(EXIT_FAILURE);
-            }
+                ctl_die("out of memory");
         }
         r = recv(c->fd, c->buf + c->len, c->size - c->len, 0);
         if ( r < 0 && errno == EINTR )
         {
             /* Only top and iotrace catch signals: Ctrl-C means "done". */
-            if ( stop )
+            if ( ctl_stop )
                 exit(EXIT_SUCCESS);
             continue;
         }
@@ -176,12 +190,18 @@ static json_t *conn_recv(struct conn *c)
     c->len -= (size_t)(nl - c->buf) + 1;
     memmove(c->buf, nl + 1, c->len);
     if ( !json_is_object(rep) || !json_is_boolean(json_object_get(rep, "ok")) )
-    {
-        fprintf(stderr, "coopctl: malformed reply from coopvmmd: %s\n",
+        ctl_die("malformed reply from coopvmmd: %s",
                 rep ? "no \"ok\"" : jerr.text);
-        exit(EXIT_FAILURE);
-    }
     return rep;
+}
+
+bool ctl_sleep(int ms)
+{
+    uint64_t end = clock_mono_ns() + (uint64_t)ms * 1000000, now;
+
+    while ( !ctl_stop && (now = clock_mono_ns()) < end )
+        poll(NULL, 0, (int)((end - now) / 1000000) + 1);
+    return ctl_stop;
 }
 
 /* Print a failed reply's error (and reload's errors); false if failed. */
@@ -213,7 +233,7 @@ static json_t *request(json_t *req)
     return rep;
 }
 
-static int print_json(json_t *rep, size_t flags)
+int ctl_print_json(json_t *rep, size_t flags)
 {
     int ok = json_is_true(json_object_get(rep, "ok"));
 
@@ -234,7 +254,7 @@ static int run_command(json_t *req, void (*show)(json_t *rep))
     int rc = EXIT_SUCCESS;
 
     if ( json_out )
-        rc = print_json(rep, JSON_INDENT(2));
+        rc = ctl_print_json(rep, JSON_INDENT(2));
     else if ( reply_ok(rep) )
         show(rep);
     else
@@ -264,197 +284,39 @@ static int simple(const char *cmd, const char *k1, const char *v1,
     return run_command(req, show_message);
 }
 
-/* --------------------------------------------------------------- status */
+/* --------------------------------------------------------- status, top */
 
-static const char *jstr(json_t *o, const char *k)
+static void show_status(json_t *rep)
 {
-    const char *s = json_string_value(json_object_get(o, k));
-
-    return s ? s : "";
-}
-
-static long long jint(json_t *o, const char *k)
-{
-    return (long long)json_integer_value(json_object_get(o, k));
-}
-
-static void fmt_age(char *b, size_t n, double s)
-{
-    unsigned long long t = s > 0 ? (unsigned long long)s : 0;
-
-    if ( t < 60 )
-        snprintf(b, n, "%llus", t);
-    else if ( t < 3600 )
-        snprintf(b, n, "%llum%02llus", t / 60, t % 60);
-    else if ( t < 86400 )
-        snprintf(b, n, "%lluh%02llum", t / 3600, t % 3600 / 60);
-    else
-        snprintf(b, n, "%llud%02lluh", t / 86400, t % 86400 / 3600);
-}
-
-static void fmt_rate(char *b, size_t n, json_t *v)
-{
-    double x;
-
-    if ( !json_is_number(v) )
-    {
-        snprintf(b, n, "-");
-        return;
-    }
-    x = json_number_value(v);
-    snprintf(b, n, x < 1000 ? "%.1f" : "%.0f", x);
-}
-
-static void join_list(char *b, size_t n, json_t *a)
-{
-    size_t i, off = 0;
-    json_t *e;
-
-    b[0] = '\0';
-    json_array_foreach(a, i, e)
-        if ( off < n )
-            off += (size_t)snprintf(b + off, n - off, "%s%s", i ? "," : "",
-                                    json_string_value(e));
-    if ( !b[0] )
-        snprintf(b, n, "none");
-}
-
-static void print_summary(json_t *dm)
-{
-    char sig[64];
-    const char *detail = jstr(dm, "detail");
-
-    join_list(sig, sizeof(sig), json_object_get(dm, "signals"));
-    printf("coopvmmd %s: backend %s, schedulers %s, interval %lld ms, %s%s, "
-           "%lld/%lld domains managed, signals %s%s%s%s\n",
-           jstr(dm, "version"), jstr(dm, "backend"),
-           *jstr(dm, "schedulers") ? jstr(dm, "schedulers") : "-",
-           jint(dm, "interval_ms"),
-           json_is_true(json_object_get(dm, "paused")) ? "paused" : "active",
-           json_is_true(json_object_get(dm, "dry_run")) ? ", dry-run" : "",
-           jint(dm, "managed"), jint(dm, "domains"), sig,
-           *detail ? " (" : "", detail, *detail ? ")" : "");
-}
-
-#define ROW_FMT "%5s %-16.16s %-10s %-16s %14s %9s %9s %6s %13s %11s\n"
-
-static void print_domain(json_t *o)
-{
-    char cpupool[48], cls[96], age[32], io[64], share[24], vbd[48], net[48];
-    char cpu[48], w[48], cap[48], id[24];
-    json_t *sh = json_object_get(o, "ioreq_dm_share");
-
-    snprintf(id, sizeof(id), "%lld", jint(o, "domid"));
-    snprintf(cpupool, sizeof(cpupool), "%lld/%s", jint(o, "pool"),
-             jstr(o, "sched"));
-    fmt_age(age, sizeof(age), json_number_value(json_object_get(o,
-                                                   "class_age_s")));
-    if ( json_is_true(json_object_get(o, "managed")) )
-        snprintf(cls, sizeof(cls), "%s%s (%s)", jstr(o, "class"),
-                 json_is_true(json_object_get(o, "pinned")) ? "*" : "", age);
-    else
-        snprintf(cls, sizeof(cls), "(%s)", jstr(o, "unmanaged"));
-    fmt_rate(io, sizeof(io), json_object_get(o, "ioreq_per_s"));
-    if ( json_is_number(sh) )
-    {
-        snprintf(share, sizeof(share), " (%.0f%%)",
-                 json_number_value(sh) * 100);
-        strncat(io, share, sizeof(io) - strlen(io) - 1);
-    }
-    fmt_rate(vbd, sizeof(vbd), json_object_get(o, "vbd_iops"));
-    fmt_rate(net, sizeof(net), json_object_get(o, "net_pkts_per_s"));
-    fmt_rate(cpu, sizeof(cpu), json_object_get(o, "cpu_pct"));
-    snprintf(w, sizeof(w), "%lld->%lld", jint(o, "base_weight"),
-             jint(o, "weight"));
-    snprintf(cap, sizeof(cap), "%lld->%lld", jint(o, "base_cap"),
-             jint(o, "cap"));
-    printf(ROW_FMT, id, jstr(o, "name"), cpupool, cls, io, vbd, net, cpu, w,
-           cap);
-}
-
-static void print_status(json_t *rep)
-{
-    json_t *doms = json_object_get(rep, "domains"), *o;
-    size_t i;
-
-    print_summary(json_object_get(rep, "daemon"));
-    printf(ROW_FMT, "DOMID", "NAME", "POOL/SCHED", "CLASS (since)",
-           "IOREQ/s (DM)", "VBD IOPS", "NET pkt/s", "CPU%",
-           "WEIGHT base->now", "CAP base->now");
-    json_array_foreach(doms, i, o)
-        print_domain(o);
+    ctl_status_print(stdout, rep);
 }
 
 static int do_status(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    return run_command(json_pack("{s:s}", "command", "status"), print_status);
+    return run_command(json_pack("{s:s}", "command", "status"),
+                       show_status);
 }
 
-/* ------------------------------------------------------------------ top */
-
-static struct termios saved_tio;
-static bool tio_saved;
-
-static void term_restore(void)
+json_t *ctl_status_request(void)
 {
-    if ( !tio_saved )
-        return;
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
-    fputs("\033[?25h\033[?1049l", stdout);  /* cursor back, main screen */
-    fflush(stdout);
-    tio_saved = false;
-}
+    json_t *rep = request(json_pack("{s:s}", "command", "status"));
 
-static bool term_setup(void)
-{
-    const char *term = getenv("TERM");
-    struct termios t;
-
-    if ( !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term ||
-         !*term || !strcmp(term, "dumb") ||
-         tcgetattr(STDIN_FILENO, &saved_tio) < 0 )
-        return false;
-    t = saved_tio;
-    t.c_lflag &= ~(ICANON | ECHO);
-    t.c_cc[VMIN] = 0;
-    t.c_cc[VTIME] = 0;
-    if ( tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) < 0 )
-        return false;
-    tio_saved = true;
-    atexit(term_restore);
-    fputs("\033[?1049h\033[?25l", stdout);  /* alternate screen, no cursor */
-    return true;
-}
-
-/* Wait `ms`; true if the user asked to quit (q) or a signal came. */
-static bool wait_key(bool tty, int ms)
-{
-    struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-    uint64_t end = clock_mono_ns() + (uint64_t)ms * 1000000, now;
-    char ch;
-    int left = ms;
-
-    while ( !stop && left > 0 )
+    if ( !json_is_true(json_object_get(rep, "ok")) )
     {
-        if ( poll(&p, tty ? 1 : 0, left) > 0 &&
-             read(STDIN_FILENO, &ch, 1) == 1 && (ch == 'q' || ch == 'Q') )
-            return true;
-        now = clock_mono_ns();
-        left = now < end ? (int)((end - now) / 1000000) : 0;
+        if ( fatal_hook )
+            fatal_hook();
+        reply_ok(rep);
+        exit(EXIT_FAILURE);
     }
-    return stop;
+    return rep;
 }
 
 static int do_top(int argc, char **argv)
 {
-    long count = 0, done = 0;
-    bool tty;
-    json_t *rep;
-    long long ms;
+    long count = 0;
     char *end;
-    time_t t;
 
     if ( argc > 0 )
     {
@@ -465,40 +327,7 @@ static int do_top(int argc, char **argv)
             return EXIT_FAILURE;
         }
     }
-    catch_signals();
-    tty = !json_out && term_setup();
-    for ( ;; )
-    {
-        rep = request(json_pack("{s:s}", "command", "status"));
-        if ( !json_is_true(json_object_get(rep, "ok")) )
-        {
-            term_restore();
-            reply_ok(rep);
-            json_decref(rep);
-            return EXIT_FAILURE;
-        }
-        ms = jint(json_object_get(rep, "daemon"), "interval_ms");
-        if ( tty )
-        {
-            t = time(NULL);
-            fputs("\033[H\033[2J", stdout);
-            printf("coopctl top - %.24s - q to quit\n", ctime(&t));
-        }
-        if ( json_out )
-            print_json(rep, JSON_COMPACT);
-        else
-            print_status(rep);
-        if ( !tty && !json_out )
-            putchar('\n');
-        fflush(stdout);
-        json_decref(rep);
-        if ( (count && ++done >= count) )
-            break;
-        if ( wait_key(tty, (int)(ms < 200 ? 200 : ms > 60000 ? 60000 : ms)) )
-            break;
-    }
-    term_restore();
-    return EXIT_SUCCESS;
+    return ctl_top(count, json_out);
 }
 
 /* -------------------------------------------------------------- iotrace */
@@ -506,14 +335,14 @@ static int do_top(int argc, char **argv)
 /* A 64-bit value the daemon sends as hex text ("0x3f8"). */
 static unsigned long long jhex(json_t *o, const char *k)
 {
-    return strtoull(jstr(o, k), NULL, 16);
+    return strtoull(ctl_jstr(o, k), NULL, 16);
 }
 
 static void print_trace(json_t *r, uint64_t *t0)
 {
-    uint64_t ts = (uint64_t)jint(r, "ts_ns");
-    unsigned long long size = (unsigned long long)jint(r, "size");
-    bool mmio = !strcmp(jstr(r, "kind"), "mmio");
+    uint64_t ts = (uint64_t)ctl_jint(r, "ts_ns");
+    unsigned long long size = (unsigned long long)ctl_jint(r, "size");
+    bool mmio = !strcmp(ctl_jstr(r, "kind"), "mmio");
     char addr[24], data[32];
     int digits = size >= 1 && size <= 8 ? (int)size * 2 : 16;
 
@@ -526,9 +355,9 @@ static void print_trace(json_t *r, uint64_t *t0)
     else
         snprintf(data, sizeof(data), "0x%0*llx", digits, jhex(r, "data"));
     printf("%12.6f %4lld %-4s %-14s %-5s %4llu %5lld %-18s 0x%016llx %s\n",
-           ts >= *t0 ? (double)(ts - *t0) / 1e9 : 0.0, jint(r, "vcpu"),
-           mmio ? "MMIO" : "PIO", addr, jstr(r, "dir"), size,
-           jint(r, "count"), data, jhex(r, "rip"), jstr(r, "handler"));
+           ts >= *t0 ? (double)(ts - *t0) / 1e9 : 0.0, ctl_jint(r, "vcpu"),
+           mmio ? "MMIO" : "PIO", addr, ctl_jstr(r, "dir"), size,
+           ctl_jint(r, "count"), data, jhex(r, "rip"), ctl_jstr(r, "handler"));
 }
 
 static int do_iotrace(int argc, char **argv)
@@ -541,7 +370,7 @@ static int do_iotrace(int argc, char **argv)
     int rc = EXIT_SUCCESS;
 
     (void)argc;
-    catch_signals();
+    ctl_catch_signals();
     signal(SIGPIPE, SIG_IGN);
     conn_open(&c);
     conn_send(&c, json_pack("{s:s, s:s}", "command", "iotrace", "domain",
@@ -557,7 +386,7 @@ static int do_iotrace(int argc, char **argv)
         if ( !header && !json_out )
         {
             fprintf(stderr, "iotrace of domain %lld (%s): Ctrl-C to stop\n",
-                    jint(rep, "domid"), jstr(rep, "name"));
+                    ctl_jint(rep, "domid"), ctl_jstr(rep, "name"));
             printf("%12s %4s %-4s %-14s %-5s %4s %5s %-18s %-18s %s\n",
                    "TIME", "VCPU", "KIND", "ADDRESS", "DIR", "SIZE",
                    "COUNT", "DATA", "RIP", "HANDLER");
@@ -574,13 +403,13 @@ static int do_iotrace(int argc, char **argv)
             else
                 print_trace(r, &t0);
         }
-        if ( jint(rep, "overruns") && !json_out )
+        if ( ctl_jint(rep, "overruns") && !json_out )
             printf("# %lld records lost (trace buffer full)\n",
-                   jint(rep, "overruns"));
+                   ctl_jint(rep, "overruns"));
         json_decref(rep);
         if ( fflush(stdout) == EOF || ferror(stdout) )
             break;
-        if ( wait_key(false, TRACE_PERIOD_MS) )
+        if ( ctl_sleep(TRACE_PERIOD_MS) )
             break;
         conn_send(&c, json_pack("{s:s}", "command", "iotrace"));
     }
@@ -593,7 +422,7 @@ static int do_iotrace(int argc, char **argv)
 
 static void show_metrics(json_t *rep)
 {
-    fputs(jstr(rep, "text"), stdout);
+    fputs(ctl_jstr(rep, "text"), stdout);
 }
 
 static int do_metrics(int argc, char **argv)
