@@ -34,7 +34,7 @@ B           := build
 POLICY_SRC  := $(wildcard policy/*.c)
 # coopvmmd: daemon/coopvmmd.c (options, start-up, the loop) and its parts.
 DAEMON_DIRS := daemon/core daemon/backend daemon/backend/xen \
-               daemon/control daemon/conf daemon/lib
+               daemon/control daemon/conf daemon/lib daemon/report
 DAEMON_SRC  := $(wildcard $(addsuffix /*.c,$(DAEMON_DIRS)))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
 COOPCTL_SRC := $(wildcard daemon/coopctl/*.c)

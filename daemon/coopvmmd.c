@@ -31,6 +31,7 @@
 #include "log.h"
 #include "record.h"
 #include "replay.h"
+#include "report.h"
 #include "state.h"
 #include "version.h"
 #include "xen.h"
@@ -42,6 +43,7 @@ static volatile sig_atomic_t sig_hup, sig_term;
 
 struct opts {
     const char *conf_path, *pidfile, *socket, *backend, *replay, *record;
+    const char *report, *compare;
     double speed;
     bool check_only, foreground, dry_run;
     int verbose;
@@ -61,6 +63,7 @@ static void usage(FILE *f)
 "usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket]\n"
 "                [--backend xen|replay] [--replay file [--speed N|max]]\n"
 "                [--record file] [--dry-run]\n"
+"       coopvmmd [-v] [-f file] --replay file --report dir [--compare file]\n"
 "  -f, --config FILE   configuration (default " CONF_DEFAULT_PATH ")\n"
 "  -d, --foreground    stay in the foreground, log to stderr\n"
 "  -n, --check         check the configuration and exit\n"
@@ -72,6 +75,9 @@ static void usage(FILE *f)
 "      --speed N|max   replay pace: N times the recorded one, or max\n"
 "      --record FILE   append every poll's samples to a recording\n"
 "      --dry-run       log what would change; change nothing\n"
+"      --report DIR    with --replay: write a report of what the policy\n"
+"                      did (DIR/index.html, CSV) and exit\n"
+"      --compare FILE  with --report: a second policy, side by side\n"
 "  -V, --version       print the version\n");
 }
 
@@ -102,6 +108,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         { "speed", required_argument, NULL, 'S' },
         { "record", required_argument, NULL, 'W' },
         { "dry-run", no_argument, NULL, 'D' },
+        { "report", required_argument, NULL, 'O' },
+        { "compare", required_argument, NULL, 'C' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -124,6 +132,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'R': o->replay = optarg; break;
         case 'W': o->record = optarg; break;
         case 'D': o->dry_run = true; break;
+        case 'O': o->report = optarg; break;
+        case 'C': o->compare = optarg; break;
         case 'S':
             if ( parse_speed(optarg, &o->speed) )
             {
@@ -140,6 +150,12 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     if ( optind != argc )
     {
         usage(stderr);
+        exit(1);
+    }
+    if ( (o->report && !o->replay) || (o->compare && !o->report) )
+    {
+        fprintf(stderr, "coopvmmd: --report needs --replay FILE, and "
+                "--compare needs --report DIR\n");
         exit(1);
     }
     if ( !o->backend )
@@ -400,6 +416,10 @@ int main(int argc, char **argv)
     parse_opts(argc, argv, &o);
     if ( o.check_only )
         return check_config(&o);
+    if ( o.report )
+        return report_run(&(struct report_args){
+            .conf_path = o.conf_path, .compare_path = o.compare,
+            .replay_path = o.replay, .dir = o.report, .verbose = o.verbose });
     if ( !strcmp(o.backend, "xen") && geteuid() != 0 )
     {
         fprintf(stderr, "coopvmmd: must be run as root (the xen backend "

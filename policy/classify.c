@@ -207,14 +207,18 @@ static bool effect_judge(const struct policy_config *cfg,
         st->eff_after = st->ewma[m];
     if ( ++st->eff_polls < cfg->effect_polls )
         return false;
-    d->effect_new = true;
     if ( st->eff_after < POLICY_EFFECT_FLOOR ||
          st->eff_after <= st->eff_before * (1.0 - cfg->effect_min) )
     {
         st->eff = POLICY_EFFECT_HELPED;
+        /* The verdict stays this poll's news even if the class changes. */
+        policy_effect_copy(st, d);
+        d->effect_new = true;
         return false;
     }
     st->eff = POLICY_EFFECT_UNDONE;
+    policy_effect_copy(st, d);
+    d->effect_new = true;
     bar(st, tried, now + cfg->holdoff_ns);
     adopt(st, st->eff_from, now, d);
     fmt_duration(hold, sizeof(hold), cfg->holdoff_ns);
@@ -340,6 +344,8 @@ void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
 void policy_effect_copy(const struct dom_state *st,
                         struct policy_decision *d)
 {
+    if ( d->effect_new )
+        return;                 /* keeps the verdict copied when judged */
     d->effect = st->eff;
     d->effect_measure = st->eff == POLICY_EFFECT_NONE ? POLICY_MEASURE_NONE
                                                       : st->eff_measure;

@@ -263,7 +263,10 @@ struct policy_decision {
     enum policy_effect effect;
     double effect_before, effect_after;     /* after: current if PENDING */
     unsigned int effect_polls;  /* polls measured so far */
-    bool effect_new;            /* judged (HELPED or UNDONE) this poll */
+    bool effect_new;            /* judged (HELPED or UNDONE) this poll;
+                                   the effect fields then hold the
+                                   verdict, even if the class changed
+                                   again at this poll */
     char reason[POLICY_REASON_MAX];
 };
 

@@ -58,8 +58,7 @@ static json_t *effect_json(const struct daemon *d, unsigned int i)
         o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i}",
                       "state", effect_state(dc->effect),
                       "class", policy_class_name(p,
-                                 dc->effect == POLICY_EFFECT_UNDONE ?
-                                 dc->prev_cls : dc->cls),
+                                                 effects_judged_class(dc)),
                       "measure", effects_measure_name(dc->effect_measure),
                       "before_pct", jreal(dc->effect_before),
                       "after_pct", jreal(dc->effect_after),

@@ -15,6 +15,11 @@
 #include "effects.h"
 #include "log.h"
 
+int effects_judged_class(const struct policy_decision *dc)
+{
+    return dc->effect_new && dc->class_changed ? dc->prev_cls : dc->cls;
+}
+
 const char *effects_measure_name(enum policy_effect_measure m)
 {
     return m == POLICY_MEASURE_POOL_WAIT ? "pool-wait" : "wait";
@@ -83,7 +88,8 @@ void effects_note(struct daemon *d, uint64_t now_ns)
         {
             d->stats.effects_helped++;
             log_info("d%u %s: %s helped: %s %.1f%% -> %.1f%% in %u polls",
-                     s->domid, s->name, policy_class_name(p, dc->cls),
+                     s->domid, s->name,
+                     policy_class_name(p, effects_judged_class(dc)),
                      effects_measure_name(dc->effect_measure),
                      dc->effect_before, dc->effect_after, dc->effect_polls);
         }
@@ -97,9 +103,7 @@ void effects_note(struct daemon *d, uint64_t now_ns)
             .measure = dc->effect_measure, .before = dc->effect_before,
             .after = dc->effect_after, .polls = dc->effect_polls,
             .at_ns = now_ns,
-            /* An undo went back to where it came from: judged was prev. */
-            .cls = dc->effect == POLICY_EFFECT_UNDONE ? dc->prev_cls
-                                                      : dc->cls,
+            .cls = effects_judged_class(dc),
         };
         memcpy(v->uuid, s->uuid, sizeof(v->uuid));
     }

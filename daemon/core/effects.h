@@ -24,6 +24,13 @@ void effects_note(struct daemon *d, uint64_t now_ns);
 const struct daemon_verdict *effects_find(const struct daemon *d,
                                           const struct policy_sample *s);
 
+/*
+ * The class an effect check judged: the one the domain left if its class
+ * changed at the poll of the verdict (an undo, or a move on at that very
+ * poll), else its class.
+ */
+int effects_judged_class(const struct policy_decision *dc);
+
 /* "wait" or "pool-wait": what a measure is called in logs and status. */
 const char *effects_measure_name(enum policy_effect_measure m);
 

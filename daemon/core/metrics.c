@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "daemon_types.h"
+#include "effects.h"
 #include "log.h"
 #include "metrics.h"
 #include "version.h"
@@ -390,8 +391,7 @@ static void format_effects(const struct daemon *d, FILE *f)
             continue;
         fputs("coopvmm_domain_effect_info", f);
         dom_labels(f, &d->samples[i]);
-        cn = cls_name(d, dc->effect == POLICY_EFFECT_UNDONE ? dc->prev_cls
-                                                            : dc->cls);
+        cn = cls_name(d, effects_judged_class(dc));
         fprintf(f, ",state=\"%s\",measure=\"%s\",class=\"",
                 effect_name(dc->effect),
                 dc->effect_measure == POLICY_MEASURE_POOL_WAIT ? "pool-wait"

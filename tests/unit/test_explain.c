@@ -180,6 +180,72 @@ static void test_effect_new(void **state)
     assert_int_equal(v, POLICY_EFFECT_UNDONE);
 }
 
+/*
+ * A verdict and a class change at the same poll: the hog's pool-wait
+ * falls to 0 when the server it was throttled for is undone, so its
+ * check says "helped" and it leaves its class at that very poll.  The
+ * decision must still carry the verdict.
+ */
+static struct policy_cond srv_c[] = {
+    { .metric = M_IO, .enter = 100, .leave = 50 },
+};
+static struct policy_cond hog_c[] = {
+    { .metric = M_CPU_DEMAND, .enter = 90, .leave = 70 },
+    { .metric = M_CPUPOOL_WAIT, .enter = 5, .leave = 0 },
+};
+static struct policy_class pair[] = {
+    { .name = "srv", .match_all = true, .ncond = 1, .cond = srv_c,
+      .weight_kind = POLICY_WEIGHT_PCT, .weight = 400 },
+    { .name = "hog", .match_all = true, .ncond = 2, .cond = hog_c,
+      .weight_kind = POLICY_WEIGHT_PCT, .weight = 50 },
+};
+
+static void test_verdict_and_change(void **state)
+{
+    struct policy_config cfg = { .dwell = 1, .nclass = 2, .cls = pair,
+                                 .effect_polls = 4, .effect_min = 0.3,
+                                 .holdoff_ns = 600 * SEC };
+    struct policy_engine *pe = policy_new(&cfg, 4);
+    struct policy_sample s[2];
+    struct policy_decision d[2];
+    unsigned int t, i, seen = 0;
+
+    (void)state;
+    memset(s, 0, sizeof(s));
+    for ( i = 0; i < 2; i++ )
+    {
+        s[i].domid = i + 1;
+        s[i].uuid[0] = (uint8_t)(i + 1);
+        s[i].vcpus = s[i].cpupool_cpus = 1;
+        s[i].signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ |
+                       POLICY_HAS_RUNSTATE;
+        s[i].stub_of = -1;
+        s[i].weight = s[i].base_weight = 256;
+    }
+    for ( t = 0; t <= 12; t++ )
+    {
+        if ( t )
+        {
+            tick(&s[0], 400, 400, 300);     /* waits whatever its weight */
+            tick(&s[1], 600, 400, 0);
+        }
+        assert_int_equal(policy_update(pe, t * SEC, s, 2, d), 0);
+        for ( i = 0; i < 2; i++ )
+            s[i].weight = d[i].weight;
+        if ( !d[1].effect_new )
+            continue;
+        seen++;
+        assert_true(d[1].class_changed);        /* left hog this poll */
+        assert_int_equal(d[1].prev_cls, 1);
+        assert_int_equal(d[1].effect, POLICY_EFFECT_HELPED);
+        assert_int_equal(d[1].effect_measure, POLICY_MEASURE_POOL_WAIT);
+        assert_float_equal(d[1].effect_before, 40, 1e-9);
+        assert_float_equal(d[1].effect_after, 0, 1e-9);
+    }
+    assert_int_equal(seen, 1);
+    policy_free(pe);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_explain_missing),
         cmocka_unit_test(test_explain_any_and_plain),
         cmocka_unit_test(test_effect_new),
+        cmocka_unit_test(test_verdict_and_change),
     };
 
     return cmocka_run_group_tests_name("explain", tests, NULL, NULL);
