@@ -47,7 +47,8 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-layout check-fuzz check-xen bench bench-replay bench-xen \
+        check-layout check-report check-fuzz check-xen bench bench-replay \
+        bench-xen bench-report report-shot \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -89,6 +90,13 @@ TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
 TEST_SRC_shipped = $(TEST_SRC_conf)
+# coopctl's name fitting.
+TEST_SRC_names  := daemon/coopctl/ctl_names.c
+# The replay report's timeline buckets and files.
+TEST_SRC_report := daemon/report/report_collect.c \
+                   daemon/report/report_csv.c daemon/core/effects.c \
+                   daemon/core/metrics.c daemon/lib/log.c \
+                   daemon/lib/uuid.c daemon/lib/version.c
 # What status and the metrics say of the policy: as test_control.
 TEST_SRC_status = $(TEST_SRC_control)
 TEST_LDFLAGS_status = $(TEST_LDFLAGS_control)
@@ -123,7 +131,7 @@ DEB_HVM     := libssl3 libopus0 libgstreamer1.0-0 \
                libsasl2-2 libstdc++6 libudev1 libunwind8 libdw1 libelf1 \
                libffi8 libbz2-1.0 libpcre2-8-0
 DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 strace binutils \
-               prometheus time qemu-system-x86 cpio file kmod
+               prometheus time qemu-system-x86 cpio file kmod tmux chromium
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -133,7 +141,8 @@ deps:
 check: all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl report init docs \
+                layout xen
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -155,6 +164,14 @@ check-ctl: all $(B)/genrec
 
 check-hv:
 	tests/run-all hv
+
+# The replay report, its page opened in headless Chromium.
+check-report: all $(B)/genrec
+	tests/run-all report
+
+# The README's picture: the demo recording's report, as Chromium shows it.
+report-shot: all $(B)/genrec
+	SHOT=doc/report-demo.png tests/report/run
 
 # The system test: Xen booted under QEMU (see tests/system/README.md).
 check-xen: all

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -541,6 +542,8 @@ int main(int argc, char **argv)
     const struct command *cmd;
     int ch, nargs;
 
+    /* Names are UTF-8: measure them as the terminal shows them. */
+    setlocale(LC_CTYPE, "");
     while ( (ch = getopt_long(argc, argv, "hjs:", lopts, NULL)) != -1 )
     {
         switch ( ch )

@@ -278,13 +278,12 @@ static void draw_head(const struct top *t)
 
     strftime(tm, sizeof(tm), "%H:%M:%S", localtime(&now));
     snprintf(line, sizeof(line), "coopctl top %s  %s %s%s  %lld/%lld "
-             "managed  effect: %lld helped, %lld undone  (coopvmmd %s)", tm,
+             "managed  effect: %lld helped, %lld undone", tm,
              ctl_jstr(dm, "backend"),
              json_is_true(json_object_get(dm, "paused")) ? "paused" : "active",
              json_is_true(json_object_get(dm, "dry_run")) ? " dry-run" : "",
              ctl_jint(dm, "managed"), ctl_jint(dm, "domains"),
-             ctl_jint(dm, "effects_helped"), ctl_jint(dm, "effects_undone"),
-             ctl_jstr(dm, "version"));
+             ctl_jint(dm, "effects_helped"), ctl_jint(dm, "effects_undone"));
     mvaddnstr(0, 0, line, COLS);
     ctl_fmt_missing(miss, sizeof(miss), dm, true);
     off = (size_t)snprintf(line, sizeof(line), "signals");
@@ -381,14 +380,18 @@ static bool key(struct top *t, int ch)
         t->sort = t->shown[k + 1 < t->nshown ? k + 1 : k];
         break;
     case 'r': t->reverse = !t->reverse; break;
-    case KEY_UP: case 'k': t->first -= t->first > 0; break;
-    case KEY_DOWN: case 'j': t->first++; break;
-    case KEY_PPAGE: t->first = t->first > rows ? t->first - rows : 0; break;
-    case KEY_NPAGE: t->first += rows; break;
-    case KEY_HOME: t->first = 0; break;
-    case KEY_END: t->first = t->nrows; break;
+    case KEY_UP: case 'k': t->first -= t->first > 0; return false;
+    case KEY_DOWN: case 'j': t->first++; return false;
+    case KEY_PPAGE:
+        t->first = t->first > rows ? t->first - rows : 0;
+        return false;
+    case KEY_NPAGE: t->first += rows; return false;
+    case KEY_HOME: case 'g': t->first = 0; return false;
+    case KEY_END: case 'G': t->first = t->nrows; return false;
     default: return false;
     }
+    /* A new order: show it from its first row. */
+    t->first = 0;
     sort_ctx = t;
     qsort(t->rows, t->nrows, sizeof(*t->rows), row_cmp);
     return false;

@@ -19,9 +19,11 @@
  *                               model of each pool's contention (the
  *                               replay report's benchmark: a day at 1 s)
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "log.h"
 #include "record.h"
@@ -78,16 +80,18 @@ static struct recorder *open_rec_sig(const char *path, uint32_t extra)
                                           POLICY_HAS_VBD | POLICY_HAS_NET |
                                           extra,
                                .scheds = "credit" };
-    FILE *f = fopen(path, "w");     /* start afresh */
+    /* Start afresh; a .gz file gets its comment as a gzip member too. */
+    gzFile f = gzopen(path, strlen(path) > 3 &&
+                      !strcmp(path + strlen(path) - 3, ".gz") ? "wb" : "wT");
 
     if ( !f )
     {
         perror(path);
         exit(1);
     }
-    fprintf(f, "# SYNTHETIC recording made by tests/tools/genrec; not "
-               "measured on a real host\n");
-    fclose(f);
+    gzputs(f, "# SYNTHETIC recording made by tests/tools/genrec; not "
+              "measured on a real host\n");
+    gzclose(f);
     return record_open(path, &bi);
 }
 
@@ -368,11 +372,14 @@ static int gen_day(unsigned int n, unsigned int polls, const char *path)
             share = demand > 2.0 ? 2.0 / demand : 1.0;
             for ( i = lo; i < hi; i++ )
             {
-                struct load l = { .pio = ph[i].io };
-                double run = ph[i].demand * share * 1000;
+                /* +-10 % of noise a second, as a real load has. */
+                double jit = 0.9 + rnd(&st, 21) / 100.0;
+                struct load l = { .pio = ph[i].io * jit };
+                double want = fmin(ph[i].demand * jit, 1.0) * 1000;
+                double run = want * share;
 
                 advance(&s[i], &l, 1.0);
-                runstate(&s[i], run, ph[i].demand * 1000 - run);
+                runstate(&s[i], run, want - run);
             }
         }
         if ( record_poll(r, (uint64_t)t * SEC, s, n) )
