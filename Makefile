@@ -205,6 +205,10 @@ bench-replay: all $(B)/genrec
 bench-xen: all
 	bench/xen/run
 
+# Part 6: the replay report of a day of 100 domains (takes the heavy lock).
+bench-report: all $(B)/genrec
+	bench/report
+
 # ---------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "coopctl.h"
+#include "ctl_conn.h"
 #include "ctl_status.h"
 #include "ctl_top.h"
 
@@ -425,7 +425,7 @@ static int curses_loop(long count)
             break;
         timeout((int)((next - now) / 1000000) + 1);
         ch = getch();
-        if ( ctl_stop || (ch != ERR && key(&t, ch)) )
+        if ( ctl_stopped() || (ch != ERR && key(&t, ch)) )
             break;
     }
     curses_end();

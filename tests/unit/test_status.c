@@ -185,6 +185,7 @@ static void test_effect_undone_kept(void **state)
     fix_d[3].effect_polls = 10;
     fix_d[3].prev_cls = 0;          /* io-bound was tried ... */
     fix_d[3].cls = 2;               /* ... and it went back */
+    fix_d[3].class_changed = true;
     effects_note(&dm, 100 * FIX_SEC);
     assert_int_equal(dm.stats.effects_undone, 1);
     /* The next poll: the decision forgot, status has not. */
