@@ -195,8 +195,9 @@ san-bins: $(addprefix $(B)/san/,$(UNIT_TESTS)) $(B)/san/coopvmmd
 
 # ---------------------------------------------------------------- bench
 # make bench: every figure of bench/RESULTS.md.  bench-replay (parts 1
-# and 4, about a minute) and bench-xen (parts 2, 3 and 5: real Xen under
-# QEMU, 10 to 40 minutes) run alone too.
+# and 4, about a minute), bench-report (part 6, about 3 minutes) and
+# bench-xen (parts 2, 3 and 5: real Xen under QEMU, 10 to 40 minutes) run
+# alone too.
 bench: bench-replay bench-report bench-xen
 
 bench-replay: all $(B)/genrec

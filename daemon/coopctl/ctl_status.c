@@ -153,11 +153,12 @@ void ctl_fmt_missing(char *b, size_t n, json_t *dm, bool brief)
 
     b[0] = '\0';
     if ( !has_signal(dm, "ioreq") )
-        off += (size_t)snprintf(b, n, "; ioreq MISSING");
+        off += (size_t)snprintf(b, n, "ioreq MISSING");
     if ( !has_signal(dm, "runstate") && off < n )
-        snprintf(b + off, n - off, brief ? "; runstate MISSING: no "
-                 "cpu-wait, cpu-demand, pool-wait" : "; runstate MISSING: "
-                 "cpu-wait, cpu-demand, pool-wait unavailable");
+        snprintf(b + off, n - off, brief ? "%srunstate MISSING: no "
+                 "cpu-wait, cpu-demand, pool-wait" : "%srunstate MISSING: "
+                 "cpu-wait, cpu-demand, pool-wait unavailable",
+                 off ? ", " : "");
 }
 
 static void print_summary(FILE *f, json_t *dm)
@@ -168,15 +169,17 @@ static void print_summary(FILE *f, json_t *dm)
 
     join_list(sig, sizeof(sig), json_object_get(dm, "signals"), ",");
     ctl_fmt_missing(miss, sizeof(miss), dm, false);
+    /* The list is followed by a space: scripts cut it at the first one. */
     fprintf(f, "coopvmmd %s: backend %s, schedulers %s, interval %lld ms, "
-            "%s%s, %lld/%lld domains managed, signals %s%s%s%s%s\n",
+            "%s%s, %lld/%lld domains managed, signals %s%s%s%s%s%s\n",
             ctl_jstr(dm, "version"), ctl_jstr(dm, "backend"),
             *ctl_jstr(dm, "schedulers") ? ctl_jstr(dm, "schedulers") : "-",
             ctl_jint(dm, "interval_ms"),
             json_is_true(json_object_get(dm, "paused")) ? "paused" : "active",
             json_is_true(json_object_get(dm, "dry_run")) ? ", dry-run" : "",
-            ctl_jint(dm, "managed"), ctl_jint(dm, "domains"), sig, miss,
-            *detail ? " (" : "", detail, *detail ? ")" : "");
+            ctl_jint(dm, "managed"), ctl_jint(dm, "domains"), sig,
+            *miss || *detail ? " (" : "", miss, *miss && *detail ? "; " : "",
+            detail, *miss || *detail ? ")" : "");
     if ( json_is_object(ec) )
         fprintf(f, "effect check: judged after %lld polls, kept if the wait "
                 "fell by %.0f%%, else undone and barred for %.0f s; "

@@ -34,7 +34,7 @@ void ctl_fmt_cap(char *b, size_t n, json_t *dom);
 /* "io-bound" ("*" if pinned, " (40s)" with age) or "(dom0)" if not managed. */
 void ctl_fmt_class(char *b, size_t n, json_t *dom, bool age);
 /*
- * "; ioreq MISSING; runstate MISSING: ..." for the daemon object, or "";
+ * "ioreq MISSING, runstate MISSING: ..." for the daemon object, or "";
  * `brief`: worded for 80 columns.
  */
 void ctl_fmt_missing(char *b, size_t n, json_t *dm, bool brief);

@@ -290,7 +290,8 @@ static void draw_head(const struct top *t)
     json_array_foreach(json_object_get(dm, "signals"), i, p)
         off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s",
                                 i ? "," : " ", json_string_value(p));
-    snprintf(line + off, sizeof(line) - off, "%s", miss);
+    snprintf(line + off, sizeof(line) - off, "%s%s%s", *miss ? " (" : "",
+             miss, *miss ? ")" : "");
     mvaddnstr(1, 0, line, COLS);
     off = 0;
     line[0] = '\0';
