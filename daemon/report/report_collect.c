@@ -246,8 +246,10 @@ static void event(struct rpt_dom *dm, struct rpt_event ev)
     {
         unsigned int nmax = dm->maxev ? dm->maxev * 2 : 16;
 
-        if ( nmax > RPT_EVENTS_MAX || !(ne = realloc(dm->ev, nmax *
-                                                     sizeof(*ne))) )
+        if ( nmax > RPT_EVENTS_MAX )
+            nmax = RPT_EVENTS_MAX;
+        if ( nmax == dm->maxev ||
+             !(ne = realloc(dm->ev, nmax * sizeof(*ne))) )
         {
             dm->ev_cut = true;
             return;

@@ -101,7 +101,10 @@ static void head(struct page *pg, const char *recording)
         rpt_html_text(f, pg->b->conf_path);
         fputs(")", f);
     }
-    fputs(".</p>\n", f);
+    fputs(".  The loads are the recording's: weights set in a replay "
+          "change its model of the host, not what the guests did, so an "
+          "effect verdict here says what the recorded load did after a "
+          "class change.</p>\n", f);
     if ( !(a->signals & POLICY_HAS_RUNSTATE) )
         fputs("<p class=\"note\">runstate MISSING in this recording: "
               "cpu-wait, cpu-demand and pool-wait are unavailable; "

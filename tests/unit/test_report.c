@@ -185,12 +185,32 @@ static void test_files(void **state)
     fclose(f);
 }
 
+/* A domain that changes class every poll: marks stop at the cap. */
+static void test_events_capped(void **state)
+{
+    struct rpt_time tm = { 0 };
+    struct rpt_run r;
+    unsigned int t;
+
+    (void)state;
+    assert_int_equal(rpt_run_init(&r, &d, &tm, "", "t.conf"), 0);
+    assert_int_equal(rpt_csv_open(&r, dir), 0);
+    for ( t = 0; t < 2500; t++ )
+        poll_at(&r, t, 0, t % 2, t > 0, 256);
+    assert_int_equal(r.dom[0].nev, RPT_EVENTS_MAX);
+    assert_true(r.dom[0].ev_cut);
+    assert_int_equal(r.dom[0].changes, 2498);   /* still all counted */
+    assert_int_equal(r.dom[0].flaps, 2498);
+    rpt_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extremes_kept),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_events_capped),
     };
 
     log_init(true, 3);
