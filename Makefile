@@ -10,13 +10,43 @@ MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
 INITDIR     ?= $(SYSCONFDIR)/init.d
 DEFAULTDIR  ?= $(SYSCONFDIR)/default
+# systemd reads /usr/local/lib/systemd/system too.  Set INITDIR,
+# DEFAULTDIR or SYSTEMDUNITDIR empty to leave that file out (the Debian
+# package lets debhelper install those three).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR     ?=
 
+# pkg-config runs when a recipe first needs the flags, never when make
+# reads this file: `make deps all` on a fresh machine installs the
+# libraries first.  Each variable runs it once.  A missing module stops
+# the build with the Debian package to install, never with empty flags.
 PKG_CONFIG  ?= pkg-config
-PKGS        := xencontrol xenstore xenstat libconfuse jansson zlib
-PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+DAEMON_PKGS := xencontrol xenstore xenstat libconfuse jansson zlib
+# coopctl: jansson, and ncurses for its top.
+COOPCTL_PKGS := jansson ncursesw
+PKG_DEB_xencontrol := libxen-dev
+PKG_DEB_xenstore   := libxen-dev
+PKG_DEB_xenstat    := libxen-dev
+PKG_DEB_libconfuse := libconfuse-dev
+PKG_DEB_jansson    := libjansson-dev
+PKG_DEB_zlib       := zlib1g-dev
+PKG_DEB_cmocka     := libcmocka-dev
+PKG_DEB_ncursesw   := libncurses-dev
+pkg_fix  = apt-get install $(or $(PKG_DEB_$(1)),the package with $(1).pc), or run \
+           make $(if $(filter cmocka,$(1)),test-deps,deps)
+pkg_need = $(if $(shell command -v $(PKG_CONFIG)),,$(error $(PKG_CONFIG) \
+             not found: apt-get install pkg-config, or run make deps))$(foreach \
+             m,$(1),$(if $(shell $(PKG_CONFIG) --exists $(m) && echo y),,$(error \
+             pkg-config module $(m) not found: $(call pkg_fix,$(m)))))
+pkg_run  = $(call pkg_need,$(2))$(shell $(PKG_CONFIG) $(1) $(2))
+# $(call pkg_lazy,VAR,--cflags|--libs,MODULES) defines VAR.
+pkg_lazy = $(eval $(1) = $$(eval $(1) := $$$$(call pkg_run,$(2),$(3)))$$($(1)))
+$(call pkg_lazy,PKG_CFLAGS,--cflags,$(DAEMON_PKGS))
+$(call pkg_lazy,PKG_LIBS,--libs,$(DAEMON_PKGS))
+$(call pkg_lazy,COOPCTL_CFLAGS,--cflags,$(COOPCTL_PKGS))
+$(call pkg_lazy,COOPCTL_LIBS,--libs,$(COOPCTL_PKGS))
+$(call pkg_lazy,ZLIB_LIBS,--libs,zlib)
+$(call pkg_lazy,CMOCKA_LIBS,--libs,cmocka)
 
 WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Werror
@@ -28,7 +58,15 @@ ALL_CFLAGS   = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE \
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-VERSION     := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+# The version lives in one place, the first line of debian/changelog:
+# the Debian package needs it there (dpkg-buildpackage reads nothing
+# else), so the binaries take it from there too.  A release is a new
+# changelog entry (dch -v VERSION), nothing more.
+VERSION     := $(shell awk 'NR == 1 && $$1 == "coopvmm" { \
+                   gsub(/[()]/, "", $$2); print $$2 }' debian/changelog)
+ifeq ($(VERSION),)
+$(error no version: debian/changelog's first line should read "coopvmm (VERSION) ...")
+endif
 
 B           := build
 POLICY_SRC  := $(wildcard policy/*.c)
@@ -38,14 +76,12 @@ DAEMON_DIRS := daemon/core daemon/backend daemon/backend/xen \
 DAEMON_SRC  := $(wildcard $(addsuffix /*.c,$(DAEMON_DIRS)))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
 COOPCTL_SRC := $(wildcard daemon/coopctl/*.c)
-# coopctl links jansson and ncurses only (its top is an ncurses screen).
-CTL_LIBS    := $(shell $(PKG_CONFIG) --libs jansson ncursesw 2>/dev/null)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
                test_conf
 
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
-.PHONY: all deps install uninstall clean check check-unit check-san \
+.PHONY: all deps test-deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
         check-layout check-report check-fuzz check-xen bench bench-replay \
         bench-xen bench-report report-shot \
@@ -55,20 +91,23 @@ all: $(B)/coopvmmd $(B)/coopctl
 
 $(B)/plain/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DCOOPVMM_VERSION='"$(VERSION)"' -c $< -o $@
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DCOOPVMM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DCOOPVMM_VERSION='"$(VERSION)"' -c $< -o $@
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(SAN_FLAGS) -DCOOPVMM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(B)/coopvmmd: $(call obj,plain,$(COOPVMMD_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# coopctl is a socket client: it is built against jansson and ncurses
+# alone (its top is an ncurses screen).
+$(call obj,plain,$(COOPCTL_SRC)): PKG_CFLAGS = $(COOPCTL_CFLAGS)
 $(B)/coopctl: $(call obj,plain,$(COOPCTL_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(CTL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(COOPCTL_LIBS)
 
 $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Unit tests link the code under test directly, plain and sanitized:
 # TEST_MAIN_NAME (default tests/unit/test_NAME.c) with policy/ and the
@@ -104,25 +143,29 @@ test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
                                      $$(TEST_SRC_$$*))
-	$(CC) $(CFLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
 	    $(CMOCKA_LIBS) -lm
 
 $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
                                    $$(TEST_SRC_$$*))
-	$(CC) $(SAN_FLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDFLAGS_$*) $(PKG_LIBS) \
 	    $(CMOCKA_LIBS) -lm
 
 # The synthetic recording generator drives the real recording writer.
 $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
                                daemon/lib/log.c daemon/lib/uuid.c \
                                $(POLICY_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs zlib) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ZLIB_LIBS) -lm
 
 # ---------------------------------------------------------------- deps
-# Every Debian package the build and the tests need, on a fresh Debian 12.
-DEB_BUILD   := build-essential pkg-config clang libxen-dev libconfuse-dev \
-               libjansson-dev libcmocka-dev zlib1g-dev libncurses-dev
-# hv-patch/build (it also enables deb-src and runs apt-get source itself)
+# make deps: what building and running coopvmm needs, and nothing more:
+# it is what a dom0 gets.  make test-deps (make check runs it first):
+# what the test suites in CHECK_SUITES need on top; none of it is a
+# service.  Each installs only the packages still missing (with nothing
+# missing it needs neither root nor the network), after apt-get update.
+DEB_BUILD   := gcc libc6-dev make pkg-config libxen-dev libconfuse-dev \
+               libjansson-dev zlib1g-dev libncurses-dev
+# hv-patch/build (from XEN_SRC; Debian's configs through apt-get download)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
 # Libraries the system test's qemu-xen device model (hvm-dm scenario)
 # takes from the host into dom0.
@@ -130,19 +173,57 @@ DEB_HVM     := libssl3 libopus0 libgstreamer1.0-0 \
                libgstreamer-plugins-base1.0-0 liborc-0.4-0 liblz4-1 \
                libsasl2-2 libstdc++6 libudev1 libunwind8 libdw1 libelf1 \
                libffi8 libbz2-1.0 libpcre2-8-0
-DEB_TEST    := valgrind mandoc util-linux procps shellcheck python3 strace binutils \
-               prometheus time qemu-system-x86 cpio file kmod tmux chromium
+# What each suite of tests/run-all needs beyond make deps.  OpenMetrics
+# output is checked with the Prometheus project's own Python parser:
+# Debian's promtool comes only with the Prometheus server, which starts
+# on installation.
+TEST_DEB_unit   := libcmocka-dev
+TEST_DEB_san    := libcmocka-dev
+TEST_DEB_clang  := clang libcmocka-dev
+TEST_DEB_conf   := diffutils
+TEST_DEB_fuzz   := clang
+TEST_DEB_hv     := $(DEB_XEN)
+TEST_DEB_daemon := valgrind procps
+TEST_DEB_ctl    := valgrind python3 python3-prometheus-client util-linux \
+                   bsdutils procps tmux
+# The replay report's page is opened in Debian's Chromium.
+TEST_DEB_report := chromium python3 bsdutils
+TEST_DEB_init   := shellcheck procps insserv systemd man-db
+TEST_DEB_docs   := mandoc
+TEST_DEB_layout := python3
+TEST_DEB_xen    := $(DEB_XEN) $(DEB_HVM) qemu-system-x86 cpio file kmod \
+                   time strace binutils procps
+TEST_DEB_fresh  := debootstrap git
+TEST_DEB    = $(sort $(foreach s,$(CHECK_SUITES),$(TEST_DEB_$(s))))
+
+# $(call apt_install,PACKAGES)
+apt_install = missing=$$(for p in $(1); do \
+        dpkg-query -W -f '$${db:Status-Abbrev}' $$p 2>/dev/null | \
+            grep -q '^ii' || echo $$p; done); \
+    if [ -n "$$missing" ]; then \
+        echo "installing:" $$missing && apt-get update && \
+        DEBIAN_FRONTEND=noninteractive apt-get install -y \
+            --no-install-recommends $$missing; \
+    fi
+
 deps:
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	    $(DEB_BUILD) $(DEB_XEN) $(DEB_TEST) $(DEB_HVM)
+	@$(call apt_install,$(DEB_BUILD))
+
+test-deps:
+	@$(call apt_install,$(TEST_DEB))
+
+# A goal list with deps or test-deps runs in order: nothing is built
+# before the packages are in.
+ifneq ($(filter deps test-deps,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 
 # ---------------------------------------------------------------- tests
-check: all
+check: test-deps all
 	tests/run-all $(CHECK_SUITES)
 
 CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl report init docs \
-                layout xen
+                layout xen fresh
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -211,29 +292,44 @@ bench-report: all $(B)/genrec
 	bench/report
 
 # ---------------------------------------------------------------- install
+# A fresh install observes: the configuration goes in with dry-run =
+# true, so coopvmmd decides and reports (coopctl status, the log) but
+# changes nothing until the administrator sets dry-run = false and
+# reloads.  An existing configuration or defaults file is never
+# overwritten.
+OBSERVE_SED := -e 's/^dry-run = false$$/dry-run = true/'
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/coopvmmd $(DESTDIR)$(SBINDIR)/coopvmmd
 	install -m 0755 $(B)/coopctl $(DESTDIR)$(BINDIR)/coopctl
 	install -d $(DESTDIR)$(SYSCONFDIR)
+	grep -q '^dry-run = false$$' conf/coopvmm.conf
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf ]; then \
-	    install -m 0644 conf/coopvmm.conf \
-	        $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf.example; \
-	else \
-	    install -m 0644 conf/coopvmm.conf $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf; \
-	fi
-	install -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(DEFAULTDIR)
-	sed -e 's|^DAEMON=.*|DAEMON=$(SBINDIR)/coopvmmd|' \
-	    -e 's|^CONFIG=.*|CONFIG=$(SYSCONFDIR)/coopvmm.conf|' \
-	    -e 's|^DEFAULTS_FILE=.*|DEFAULTS_FILE=$(DEFAULTDIR)/coopvmmd|' \
-	    conf/init.d/coopvmmd > $(DESTDIR)$(INITDIR)/coopvmmd
-	chmod 0755 $(DESTDIR)$(INITDIR)/coopvmmd
-	if [ -e $(DESTDIR)$(DEFAULTDIR)/coopvmmd ]; then \
+	    conf=coopvmm.conf.example; else conf=coopvmm.conf; fi; \
+	sed $(OBSERVE_SED) conf/coopvmm.conf > $(DESTDIR)$(SYSCONFDIR)/$$conf && \
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/$$conf
+	if [ -n "$(INITDIR)" ]; then \
+	    install -d $(DESTDIR)$(INITDIR) && \
+	    sed -e 's|^DAEMON=.*|DAEMON=$(SBINDIR)/coopvmmd|' \
+	        -e 's|^CONFIG=.*|CONFIG=$(SYSCONFDIR)/coopvmm.conf|' \
+	        -e 's|^DEFAULTS_FILE=.*|DEFAULTS_FILE=$(DEFAULTDIR)/coopvmmd|' \
+	        conf/init.d/coopvmmd > $(DESTDIR)$(INITDIR)/coopvmmd && \
+	    chmod 0755 $(DESTDIR)$(INITDIR)/coopvmmd; fi
+	if [ -z "$(DEFAULTDIR)" ]; then :; \
+	elif [ -e $(DESTDIR)$(DEFAULTDIR)/coopvmmd ]; then \
 	    install -m 0644 conf/default/coopvmmd \
 	        $(DESTDIR)$(DEFAULTDIR)/coopvmmd.example; \
 	else \
-	    install -m 0644 conf/default/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd; \
+	    install -D -m 0644 conf/default/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd; \
 	fi
+	if [ -n "$(SYSTEMDUNITDIR)" ]; then \
+	    install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+	    sed -e 's|/usr/sbin/coopvmmd|$(SBINDIR)/coopvmmd|g' \
+	        -e 's|/etc/coopvmm.conf|$(SYSCONFDIR)/coopvmm.conf|g' \
+	        -e 's|/etc/default/coopvmmd|$(DEFAULTDIR)/coopvmmd|g' \
+	        conf/systemd/coopvmmd.service \
+	        > $(DESTDIR)$(SYSTEMDUNITDIR)/coopvmmd.service && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/coopvmmd.service; fi
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	for p in man/*.5; do [ -e "$$p" ] && install -m 0644 "$$p" $(DESTDIR)$(MANDIR)/man5/ || true; done
 	for p in man/*.8; do [ -e "$$p" ] && install -m 0644 "$$p" $(DESTDIR)$(MANDIR)/man8/ || true; done
@@ -241,11 +337,14 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/coopvmmd $(DESTDIR)$(BINDIR)/coopctl
 	rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf.example
-	cmp -s conf/coopvmm.conf $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf && \
+	sed $(OBSERVE_SED) conf/coopvmm.conf | \
+	    cmp -s - $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf && \
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/coopvmm.conf || true
-	rm -f $(DESTDIR)$(INITDIR)/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd.example
-	cmp -s conf/default/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd && \
-	    rm -f $(DESTDIR)$(DEFAULTDIR)/coopvmmd || true
+	[ -z "$(INITDIR)" ] || rm -f $(DESTDIR)$(INITDIR)/coopvmmd
+	[ -z "$(SYSTEMDUNITDIR)" ] || rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/coopvmmd.service
+	[ -z "$(DEFAULTDIR)" ] || { rm -f $(DESTDIR)$(DEFAULTDIR)/coopvmmd.example; \
+	    cmp -s conf/default/coopvmmd $(DESTDIR)$(DEFAULTDIR)/coopvmmd && \
+	    rm -f $(DESTDIR)$(DEFAULTDIR)/coopvmmd || true; }
 	for p in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${p#man/}; done
 	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${p#man/}; done
 

@@ -337,7 +337,7 @@ struct policy_cpupool_view {
 };
 
 /* Most of a pool all share classes together may claim (fraction). */
-#define POLICY_SHARE_MAX    0.9
+#define POLICY_SHARE_MAX    0.99
 /* Smallest cap `rest` gives, % of one pCPU. */
 #define POLICY_REST_MIN     5u
 

@@ -108,7 +108,7 @@ static int num_pct(const char *s, uint32_t *v, bool *pct)
     return rc;
 }
 
-/* share = N%: N % of the cpupool, 1%..90%. */
+/* share = N%: N % of the cpupool, 1%..99%. */
 int conf_parse_share(const char *s, uint32_t *v, const char **why)
 {
     bool pct;
@@ -117,12 +117,12 @@ int conf_parse_share(const char *s, uint32_t *v, const char **why)
     rc = num_pct(s, v, &pct);
     if ( rc == -EINVAL || (!rc && !pct) )
     {
-        *why = "is not N% (1%..90% of the cpupool)";
+        *why = "is not N% (1%..99% of the cpupool)";
         return -EINVAL;
     }
-    if ( rc || *v < 1 || *v > 90 )
+    if ( rc || *v < 1 || *v > 99 )
     {
-        *why = "is out of range (1%..90%)";
+        *why = "is out of range (1%..99%)";
         return -ERANGE;
     }
     return 0;

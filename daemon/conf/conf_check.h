@@ -32,7 +32,7 @@ int conf_build(struct pctx *p, cfg_t *cfg, struct conf *c);
 int conf_parse_duration(const char *s, uint64_t *ns, const char **why);
 int conf_parse_weight(const char *s, enum policy_weight_kind *kind,
                       uint32_t *value, const char **why);
-/* share = N%, 1%..90% of the cpupool. */
+/* share = N%, 1%..99% of the cpupool. */
 int conf_parse_share(const char *s, uint32_t *value, const char **why);
 int conf_parse_cap(const char *s, enum policy_cap_kind *kind,
                    uint32_t *value, const char **why);

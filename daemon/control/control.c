@@ -264,19 +264,21 @@ static bool in_group(int fd, gid_t gid, gid_t pgid)
 static void queue_text(struct client *cl, char *text)
 {
     size_t n = strlen(text);
+    char *out = realloc(text, n + 2);
 
-    /* The reply and its newline; `text` is ours now. */
+    /* The reply and its newline; `text` is ours now, and still valid
+     * if realloc() failed. */
     free(cl->out);
-    cl->out = realloc(text, n + 2);
-    if ( !cl->out )
+    cl->out = out;
+    if ( !out )
     {
         free(text);
         cl->closing = true;
         cl->outlen = cl->outoff = 0;
         return;
     }
-    cl->out[n] = '\n';
-    cl->out[n + 1] = '\0';
+    out[n] = '\n';
+    out[n + 1] = '\0';
     cl->outlen = n + 1;
     cl->outoff = 0;
 }

@@ -22,8 +22,11 @@
 /* The sysctl command ("coop"); struct xen_sysctl_coop_ioreq is its payload. */
 #define XEN_SYSCTL_coop_ioreq               0x636f6f70
 
-/* Version of this ABI, reported in every record and in the op. */
-#define XEN_COOP_IOREQ_VERSION              1
+/*
+ * Version of this ABI, reported in every record and in the op.
+ * 1: counters, trace.  2: runstate sums in xen_coop_ioreq_dom.
+ */
+#define XEN_COOP_IOREQ_VERSION              2
 
 /* Sub-operations (xen_sysctl_coop_ioreq.op). */
 #define XEN_COOP_IOREQ_OP_counters          1 /* counters of all domains   */
@@ -51,10 +54,18 @@
  *   pio_read + pio_write + mmio_read + mmio_write
  *     == xen + dm + buffered + none.
  *
+ * Version 2 appends, for every domain (PV and dom0 too), the sums over
+ * its vCPUs of the time spent in each runstate (struct
+ * vcpu_runstate_info.time[RUNSTATE_*], in ns of Xen system time,
+ * including the time spent so far in the current state, as
+ * vcpu_runstate_get() reads it), and the number of online vCPUs.  The
+ * four sums together grow by the number of existing vCPUs times the
+ * elapsed time, so a reader can take its time base from them.
+ *
  * To let the ABI grow, the caller passes the stride of its records in
  * xen_sysctl_coop_ioreq.rec_size; Xen fills min(rec_size, its own record
  * size) bytes of each record and states that amount in .size.  New fields
- * are only ever appended.
+ * are only ever appended: a field is present if .size covers it.
  */
 struct xen_coop_ioreq_dom {
     uint16_t size;              /* bytes of this record Xen filled in */
@@ -73,11 +84,20 @@ struct xen_coop_ioreq_dom {
     uint64_aligned_t dm;
     uint64_aligned_t buffered;
     uint64_aligned_t none;
+    /* Version 2: present if .size >= XEN_COOP_IOREQ_DOM_SIZE_V2. */
+    uint64_aligned_t running;   /* ns, sum of the vCPUs' runstate times */
+    uint64_aligned_t runnable;  /* ns, ready to run but not running */
+    uint64_aligned_t blocked;   /* ns, waiting for an event (idle) */
+    uint64_aligned_t offline;   /* ns, neither of those (down, paused) */
+    uint32_t nr_online_vcpus;   /* vCPUs not down (as getdomaininfo) */
+    uint32_t pad2;
 };
 #define XEN_COOP_IOREQ_DOM_F_HVM            (1u << 0)
 #define XEN_COOP_IOREQ_DOM_F_TRACING        (1u << 1)
 /* Smallest rec_size a caller may pass for XEN_COOP_IOREQ_OP_counters. */
 #define XEN_COOP_IOREQ_DOM_SIZE_V1          96
+/* Size of a version 2 record: the runstate fields are present. */
+#define XEN_COOP_IOREQ_DOM_SIZE_V2          136
 
 /* One traced request. */
 struct xen_coop_ioreq_trace_rec {

@@ -44,6 +44,11 @@ static const struct abi_item items[] = {
     OFF(xen_coop_ioreq_dom, dm),
     OFF(xen_coop_ioreq_dom, buffered),
     OFF(xen_coop_ioreq_dom, none),
+    OFF(xen_coop_ioreq_dom, running),
+    OFF(xen_coop_ioreq_dom, runnable),
+    OFF(xen_coop_ioreq_dom, blocked),
+    OFF(xen_coop_ioreq_dom, offline),
+    OFF(xen_coop_ioreq_dom, nr_online_vcpus),
     SIZE(xen_coop_ioreq_trace_rec),
     OFF(xen_coop_ioreq_trace_rec, ts),
     OFF(xen_coop_ioreq_trace_rec, addr),
@@ -66,7 +71,6 @@ static const struct abi_item items[] = {
     OFF(xen_sysctl, cmd),
     OFF(xen_sysctl, interface_version),
     OFF(xen_sysctl, u),
-    VAL(XEN_SYSCTL_INTERFACE_VERSION),
     VAL(XEN_SYSCTL_coop_ioreq),
     VAL(XEN_COOP_IOREQ_VERSION),
     VAL(XEN_COOP_IOREQ_OP_counters),
@@ -83,6 +87,7 @@ static const struct abi_item items[] = {
     VAL(XEN_COOP_IOREQ_DOM_F_HVM),
     VAL(XEN_COOP_IOREQ_DOM_F_TRACING),
     VAL(XEN_COOP_IOREQ_DOM_SIZE_V1),
+    VAL(XEN_COOP_IOREQ_DOM_SIZE_V2),
     VAL(XEN_COOP_IOREQ_TR_F_MMIO),
     VAL(XEN_COOP_IOREQ_TR_F_WRITE),
     VAL(XEN_COOP_IOREQ_TR_F_DATA),
@@ -92,7 +97,9 @@ static const struct abi_item items[] = {
 };
 
 _Static_assert(sizeof(struct xen_coop_ioreq_dom) ==
-               XEN_COOP_IOREQ_DOM_SIZE_V1, "dom record size");
+               XEN_COOP_IOREQ_DOM_SIZE_V2, "dom record size");
+_Static_assert(offsetof(struct xen_coop_ioreq_dom, running) ==
+               XEN_COOP_IOREQ_DOM_SIZE_V1, "version 2 appends to version 1");
 _Static_assert(sizeof(struct xen_coop_ioreq_trace_rec) ==
                XEN_COOP_IOREQ_TRACE_SIZE_V1, "trace record size");
 _Static_assert(sizeof(struct xen_sysctl_coop_ioreq) <=

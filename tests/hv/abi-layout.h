@@ -13,7 +13,7 @@ struct abi_item {
     unsigned long long value;   /* offset, size or constant */
 };
 
-/* The daemon's view: daemon/ioreq.h with hv-patch/include/coop-ioreq.h. */
+/* The daemon's view: daemon/backend/xen/ioreq.h with hv-patch/include/coop-ioreq.h. */
 const struct abi_item *abi_layout_daemon(unsigned int *nr);
 /* The hypervisor's view: the patched tree's xen/include/public. */
 const struct abi_item *abi_layout_xen(unsigned int *nr);

@@ -62,10 +62,35 @@ void domain_crash(struct domain *d)
     d->crashed = true;
 }
 
-int xsm_getdomaininfo(xsm_default_t def, struct domain *d)
+void (*h_relax_hook)(void);
+unsigned int h_relax_calls;
+
+void cpu_relax(void)
 {
-    assert(def == XSM_HOOK);
-    return d->xsm_hidden ? -EPERM : 0;
+    void (*hook)(void) = h_relax_hook;
+
+    /* A reader that spins with no writer to finish would hang: fail. */
+    assert(hook);
+    h_relax_calls++;
+    h_relax_hook = NULL;
+    hook();
+}
+
+bool opt_dom0_pf_fixup;
+struct rangeset *mmio_ro_ranges;
+
+int hwdom_fixup_p2m(paddr_t addr)
+{
+    (void)addr;
+    h_script.fixups++;
+    return h_script.fixup_rc;
+}
+
+bool rangeset_contains_singleton(struct rangeset *r, unsigned long s)
+{
+    (void)r;
+    (void)s;
+    return false;
 }
 
 void *vzalloc(size_t size)
@@ -248,6 +273,9 @@ struct domain *h_domain_new(domid_t id, unsigned int nr_vcpus, bool hvm)
         assert(d->vcpu[i]);
         d->vcpu[i]->vcpu_id = i;
         d->vcpu[i]->domain = d;
+        /* As vcpu_create() leaves it. */
+        d->vcpu[i]->runstate.state = RUNSTATE_offline;
+        d->vcpu[i]->runstate.state_entry_time = h_now;
         if ( i )
             d->vcpu[i - 1]->next_in_list = d->vcpu[i];
     }

@@ -3,8 +3,16 @@
  * harness.h: stand-ins for the hypervisor primitives that the patched
  * xen/arch/x86/hvm/coop-ioreq.c and hvmemul_do_io() use, so that the real
  * code can be compiled and tested in user space (the way Xen's
- * tools/tests/vpci and tools/tests/rangeset do).  The Makefile strips the
- * #include lines of the Xen sources and includes this file instead.
+ * tools/tests/vpci and tools/tests/rangeset do).  extract-xen cuts the
+ * Xen sources of one line (4.17, 4.20, ...) into gen/LINE/, dropping
+ * their #include lines; this file includes them in the right order.
+ *
+ * What comes from the line's tree rather than from here: the public
+ * headers, seqcount.h and vcpu_runstate_get() (how another vCPU's
+ * runstate is read), VPF_down, is_control_domain()/is_xenstore_domain(),
+ * and XSM's !CONFIG_XSM default hook for getdomaininfo with its action
+ * check, so a hook called with the wrong default action fails to link
+ * here as it does in Xen.
  *
  * Only what those files need is here; the fakes record what was done to
  * them (pauses, allocations, RCU nesting, printk output) so that tests
@@ -28,13 +36,24 @@
 #include <public/xen.h>
 #include <public/hvm/ioreq.h>
 #include <public/sysctl.h>
+#include <public/vcpu.h>
 #include <public/coop-ioreq.h>
+
+#include "line-features.h"               /* what this line's code has */
 
 /* Compiler and build helpers. */
 #define unlikely(x)         __builtin_expect(!!(x), 0)
 #define likely(x)           __builtin_expect(!!(x), 1)
+#define always_inline       inline __attribute__((__always_inline__))
+#define __maybe_unused      __attribute__((__unused__))
+#define fallthrough         __attribute__((__fallthrough__))
 #define cf_check
 #define __init
+#define IS_ENABLED(option)  0           /* no Kconfig option is set here */
+/* Speculation barriers are no-ops in user space. */
+#define evaluate_nospec(c)      (c)
+#define lock_evaluate_nospec(c) (c)
+#define block_lock_speculation() ((void)0)
 #define BUILD_BUG_ON(c)     ((void)sizeof(char[1 - 2 * !!(c)]))
 #define ASSERT(p)           assert(p)
 #define ASSERT_UNREACHABLE() assert(!"unreachable")
@@ -56,6 +75,17 @@ typedef int64_t s_time_t;
 #define smp_wmb()           barrier()
 #define ACCESS_ONCE(x)      (*(volatile __typeof__(x) *)&(x))
 #define read_atomic(p)      (*(const volatile __typeof__(*(p)) *)(p))
+#define add_sized(p, x)     (*(volatile __typeof__(*(p)) *)(p) += (x))
+/*
+ * A reader waiting for a seqcount writer spins here; h_relax_hook, if a
+ * test sets it, plays the writer finishing its update (once).
+ */
+extern void (*h_relax_hook)(void);
+extern unsigned int h_relax_calls;
+void cpu_relax(void);
+
+/* Xen's seqcount.h, as the line has it. */
+#include "seqcount.h"
 
 /* The code under test (its #include lines stripped). */
 #include "coop-ioreq-asm.h"
@@ -83,6 +113,9 @@ struct vcpu {
     int vcpu_id;
     struct domain *domain;
     struct vcpu *next_in_list;
+    unsigned long pause_flags;          /* VPF_* */
+    struct vcpu_runstate_info runstate; /* written by the scheduler */
+    struct seqcount runstate_seq;       /* around those writes */
     struct vcpu_io io;
 };
 
@@ -92,7 +125,9 @@ struct domain {
     struct vcpu **vcpu;
     struct domain *next_in_list;
     bool hvm;
-    bool xsm_hidden;            /* xsm_getdomaininfo() refuses it */
+    bool is_privileged;         /* the control domain */
+    unsigned int options;       /* XEN_DOMCTL_CDF_*: xs_domain */
+    struct domain *target;      /* a device model stub domain's target */
     int pause_count;            /* currently paused */
     unsigned int pauses;        /* domain_pause() calls, ever */
     bool crashed;
@@ -107,6 +142,10 @@ struct domain {
 extern struct domain *h_domain_list;
 extern struct vcpu *h_current;
 #define current             h_current
+#define is_hardware_domain(d) ((d)->domain_id == 0)
+
+/* From the line's xen/sched.h: VPF_down, is_control_domain(), ... */
+#include "sched-bits.h"
 
 /* Time and registers. */
 extern s_time_t h_now;
@@ -127,9 +166,15 @@ void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void domain_crash(struct domain *d);
 
-/* XSM. */
-typedef enum { XSM_HOOK, XSM_PRIV } xsm_default_t;
-int xsm_getdomaininfo(xsm_default_t def, struct domain *d);
+/* Xen's own runstate reader (common/sched/core.c of the line). */
+void vcpu_runstate_get(const struct vcpu *v,
+                       struct vcpu_runstate_info *runstate);
+
+/*
+ * XSM as Debian builds Xen (CONFIG_XSM off): the line's dummy.h hook,
+ * inline, with its compile-time check of the default action.
+ */
+#include "xsm-dummy.h"
 
 /* Memory. */
 extern long h_live_allocs;
@@ -149,6 +194,7 @@ int h_copy(void *dst, const void *src, size_t len);
 extern char h_printk_buf[65536];
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define gdprintk(lvl, fmt, ...) printk(fmt, ## __VA_ARGS__)
+#define gprintk(lvl, fmt, ...) printk(fmt, ## __VA_ARGS__)
 typedef void keyhandler_fn_t(unsigned char key);
 void register_keyhandler(unsigned char key, keyhandler_fn_t *fn,
                          const char *desc, bool diagnostic);
@@ -171,6 +217,17 @@ typedef enum {
     p2m_ioreq_server,
 } p2m_type_t;
 #define XENLOG_WARNING      ""
+#define XENLOG_INFO         ""
+#define XENLOG_DEBUG        ""
+#define PFN_DOWN(x)         ((unsigned long)((x) >> PAGE_SHIFT))
+
+/* 4.20+: a PVH hardware domain's access to an unmapped MMIO page. */
+extern bool opt_dom0_pf_fixup;
+int hwdom_fixup_p2m(paddr_t addr);
+/* 4.21+: writes to read-only MMIO pages are not fixed up. */
+struct rangeset;
+extern struct rangeset *mmio_ro_ranges;
+bool rangeset_contains_singleton(struct rangeset *r, unsigned long s);
 
 struct h_script {
     int intercept_rc;           /* hvm_io_intercept() result */
@@ -184,6 +241,8 @@ struct h_script {
     int buf_rc;                 /* buffered ioreq_send() result */
     int send_rc;                /* ioreq_send() result */
     bool send_suspends;         /* ioreq_send() suspends the vCPU */
+    int fixup_rc;               /* hwdom_fixup_p2m() result */
+    unsigned int fixups;        /* OUT: hwdom_fixup_p2m() calls */
     unsigned int sends;         /* OUT: ioreq_send() calls */
     unsigned int buf_sends;     /* OUT: buffered ioreq_send() calls */
     unsigned int null_calls;    /* OUT: null handler calls */
@@ -214,9 +273,9 @@ static inline bool ioreq_needs_completion(const ioreq_t *ioreq)
 /* The code under test (extracted from the patched tree). */
 int stdvga_mem_write(const struct hvm_io_handler *handler, uint64_t addr,
                      uint32_t size, uint64_t data);
-int hvmemul_do_io(bool_t is_mmio, paddr_t addr, unsigned long *reps,
-                  unsigned int size, uint8_t dir, bool_t df,
-                  bool_t data_is_addr, uintptr_t data);
+int hvmemul_do_io(bool is_mmio, paddr_t addr, unsigned long *reps,
+                  unsigned int size, uint8_t dir, bool df,
+                  bool data_is_addr, uintptr_t data);
 
 /* Building test domains. */
 struct domain *h_domain_new(domid_t id, unsigned int nr_vcpus, bool hvm);

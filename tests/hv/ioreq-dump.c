@@ -7,6 +7,8 @@
  *   ioreq-dump                  one line per domain:
  *     domid=1 vcpus=1 pio_read=N pio_write=N mmio_read=N mmio_write=N
  *     reps=N bytes=N xen=N dm=N buffered=N none=N
+ *     and, from a version 2 hypervisor (runstate sums, ns):
+ *     online=N running_ns=N runnable_ns=N blocked_ns=N offline_ns=N
  *   ioreq-dump -t DOMID SECONDS [-n ENTRIES]
  *                               trace DOMID for SECONDS, then one line per
  *                               request (see trace_print()) and a summary
@@ -51,13 +53,21 @@ static int counters(struct ioreq_reader *r)
     if ( n < 0 )
         return fail("reading counters", n);
     for ( i = 0; i < n; i++ )
+    {
         printf("domid=%u vcpus=%u pio_read=%" PRIu64 " pio_write=%" PRIu64
                " mmio_read=%" PRIu64 " mmio_write=%" PRIu64 " reps=%" PRIu64
                " bytes=%" PRIu64 " xen=%" PRIu64 " dm=%" PRIu64
-               " buffered=%" PRIu64 " none=%" PRIu64 "\n",
+               " buffered=%" PRIu64 " none=%" PRIu64,
                d[i].domid, d[i].nr_vcpus, d[i].pio_read, d[i].pio_write,
                d[i].mmio_read, d[i].mmio_write, d[i].reps, d[i].bytes,
                d[i].xen, d[i].dm, d[i].buffered, d[i].none);
+        if ( ioreq_dom_has_runstate(&d[i]) )
+            printf(" online=%u running_ns=%" PRIu64 " runnable_ns=%" PRIu64
+                   " blocked_ns=%" PRIu64 " offline_ns=%" PRIu64,
+                   d[i].nr_online_vcpus, d[i].running, d[i].runnable,
+                   d[i].blocked, d[i].offline);
+        printf("\n");
+    }
 
     return 0;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test-abi.c: the daemon's reader and the patched hypervisor must agree
- * on every offset, size and constant of the coop-ioreq ABI, and on the
- * sysctl interface version of Debian's libxenctrl (the patch must not
- * bump it).  Last line: "N passed, N failed".
+ * on every offset, size and constant of the coop-ioreq ABI and on where
+ * struct xen_sysctl carries it.  (The sysctl interface version is the
+ * line's own; that the series leaves it alone is checked on the patches,
+ * in the Makefile.)  Last line: "N passed, N failed".
  */
 #include <stdio.h>
 #include <string.h>

@@ -167,8 +167,8 @@ static const char *cls(const struct conf *c, const struct policy_decision *d)
 /*
  * The scenario of the EXAMPLES section.  Poll 0 is the first sample;
  * poll t covers second t.  The server serves until poll `stop`.  While
- * the spinners are uncapped it waits 200 ms a second; once they are
- * capped, 10 ms.
+ * its weight is its base it waits 200 ms a second; once it is favoured,
+ * 10 ms.
  */
 static void test_example_scenario(void **state)
 {
@@ -185,21 +185,17 @@ static void test_example_scenario(void **state)
     for ( t = 0; t <= 70; t++ )
     {
         if ( t && t <= stop )
-            second(&s[0], 450, s[1].cap ? 10 : 200, 500);
+            second(&s[0], 450, s[0].weight > 256 ? 10 : 200, 500);
         else if ( t )
             second(&s[0], 0, 0, 0);
         for ( i = 1; t && i < 4; i++ )
-        {
-            unsigned int run = s[1].cap ? s[i].cap * 10 : 183;
-
-            second(&s[i], run, 1000 - run, 0);
-        }
+            second(&s[i], 183, 817, 0);
         assert_int_equal(policy_update(pe, t * SEC, s, 4, d), 0);
         if ( d[0].class_changed && !strcmp(cls(c, &d[0]), "io-bound") )
         {
             srv_in = t;
-            /* 80 % of the pool against 3 x 256. */
-            assert_int_equal(d[0].weight, 3072);
+            /* 99 % of the pool against 3 x 256: 76032, limited. */
+            assert_int_equal(d[0].weight, 65535);
         }
         if ( d[0].class_changed && !strcmp(cls(c, &d[0]), "base") )
             srv_out = t;
@@ -210,11 +206,10 @@ static void test_example_scenario(void **state)
             {
                 assert_string_equal(cls(c, &d[i]), "cpu-hog");
                 assert_int_equal(d[i].weight, 128);
-                /* Server demand 65 %: 35 % left, 11.7 each -> 10. */
-                assert_int_equal(d[i].cap, 10);
+                assert_int_equal(d[i].cap, 0);
             }
-            /* Against weights of 128. */
-            assert_int_equal(d[0].weight, 1536);
+            /* Against weights of 128: 38016, four significant bits. */
+            assert_int_equal(d[0].weight, 40960);
         }
         if ( d[1].class_changed && !strcmp(cls(c, &d[1]), "base") )
         {
@@ -280,9 +275,10 @@ static void test_shipped_stock_xen(void **state)
         s[1].weight = d[1].weight;
         s[1].cap = d[1].cap;
     }
-    /* Recognised from its device model's round trips, and favoured. */
+    /* Recognised from its device model's round trips, and favoured:
+     * 99 % against 256 is 25344, four significant bits: 26624. */
     assert_string_equal(cls(c, &d[0]), "io-bound");
-    assert_int_equal(d[0].weight, 1024);
+    assert_int_equal(d[0].weight, 26624);
     /* cpu-hog needs cpu-demand, which a stock hypervisor lacks. */
     assert_string_equal(cls(c, &d[1]), "base");
     assert_int_equal(d[1].set, 0);

@@ -245,6 +245,10 @@ static struct xen_coop_ioreq_dom rec(uint16_t domid, uint64_t base)
     r.dm = base + 8;
     r.buffered = base + 9;
     r.none = base + 10;
+    r.running = base + 11;
+    r.runnable = base + 12;
+    r.blocked = base + 13;
+    r.offline = base + 14;
     return r;
 }
 
@@ -265,13 +269,21 @@ static void test_merge_ioreq(void **state)
     r[0] = rec(1, 100);
     r[1] = rec(2, 200);         /* no such sample: skipped */
     r[2] = rec(5, 500);
+    r[2].size = XEN_COOP_IOREQ_DOM_SIZE_V1;    /* a version 1 record */
     r[3] = rec(7, 700);         /* beyond the last sample */
     assert_int_equal(xen_merge_ioreq(s, 4, r, 4), 2);
 
     assert_int_equal(s[0].signals, POLICY_HAS_CPU);
     assert_int_equal(s[2].signals, POLICY_HAS_CPU);
-    assert_int_equal(s[1].signals, POLICY_HAS_CPU | POLICY_HAS_IOREQ);
+    assert_int_equal(s[1].signals, POLICY_HAS_CPU | POLICY_HAS_IOREQ |
+                                   POLICY_HAS_RUNSTATE);
     assert_int_equal(s[3].signals, POLICY_HAS_CPU | POLICY_HAS_IOREQ);
+    /* Version 2: the runstate sums, each in its field. */
+    assert_int_equal(s[1].c.rs_running_ns, 111);
+    assert_int_equal(s[1].c.rs_runnable_ns, 112);
+    assert_int_equal(s[1].c.rs_blocked_ns, 113);
+    assert_int_equal(s[1].c.rs_offline_ns, 114);
+    assert_int_equal(s[3].c.rs_running_ns, 0);
     assert_int_equal(s[1].c.pio_read, 101);
     assert_int_equal(s[1].c.pio_write, 102);
     assert_int_equal(s[1].c.mmio_read, 103);

@@ -14,9 +14,11 @@
 
 #include "ioreq.h"
 
-/* The daemon and the hypervisor must agree on the layout of V1. */
+/* The daemon and the hypervisor must agree on the layout: V2 appends. */
 _Static_assert(sizeof(struct xen_coop_ioreq_dom) ==
-               XEN_COOP_IOREQ_DOM_SIZE_V1, "xen_coop_ioreq_dom size");
+               XEN_COOP_IOREQ_DOM_SIZE_V2, "xen_coop_ioreq_dom size");
+_Static_assert(offsetof(struct xen_coop_ioreq_dom, running) ==
+               XEN_COOP_IOREQ_DOM_SIZE_V1, "V2 fields follow V1's");
 _Static_assert(sizeof(struct xen_coop_ioreq_trace_rec) ==
                XEN_COOP_IOREQ_TRACE_SIZE_V1, "xen_coop_ioreq_trace_rec size");
 _Static_assert(sizeof(struct xen_sysctl_coop_ioreq) <=
@@ -54,6 +56,22 @@ static int ioreq_sysctl(xc_interface *xch, struct xen_sysctl_coop_ioreq *op)
     memcpy(op, &sysctl.u, sizeof(*op));
 
     return 0;
+}
+
+/*
+ * An older hypervisor filled only the first 'filled' bytes of each of the
+ * n records: zero the rest, so that absent fields read as 0 and .size
+ * (which Xen set to 'filled') tells the caller what is real.
+ */
+static void ioreq_zero_tails(uint8_t *buf, unsigned int n, size_t filled)
+{
+    const size_t rsz = sizeof(struct xen_coop_ioreq_dom);
+    unsigned int i;
+
+    if ( filled >= rsz )
+        return;
+    for ( i = 0; i < n; i++ )
+        memset(buf + i * rsz + filled, 0, rsz - filled);
 }
 
 struct ioreq_reader *ioreq_reader_new(xc_interface *xch,
@@ -118,8 +136,10 @@ int ioreq_reader_read(struct ioreq_reader *r,
     if ( rc )
         return rc;
     if ( op.num_recs > r->max_domains ||
-         op.rec_size < XEN_COOP_IOREQ_DOM_SIZE_V1 )
+         op.rec_size < XEN_COOP_IOREQ_DOM_SIZE_V1 ||
+         op.rec_size > sizeof(struct xen_coop_ioreq_dom) )
         return -EPROTO;
+    ioreq_zero_tails(buf, op.num_recs, op.rec_size);
 
     *recs = (const struct xen_coop_ioreq_dom *)buf;
     return op.num_recs;

@@ -36,12 +36,31 @@ void ioreq_reader_free(struct ioreq_reader *r);
  * The counters of all domains (lowest domids first, at most max_domains)
  * in ONE sysctl.  Returns the number of records and points *recs at them
  * (valid until the next call or ioreq_reader_free()), or -errno: -ENOSYS
- * when the hypervisor lacks the patch.  A result of max_domains may mean
- * there were more domains.  Only the fields a record's .size covers are
- * meaningful (all of them for XEN_COOP_IOREQ_VERSION 1).
+ * when the hypervisor lacks the patch; -EPERM under FLASK when the policy
+ * does not grant xen2:coop_ioreq (an unpatched FLASK hypervisor, too,
+ * answers an unknown sysctl with -EPERM).  A result of max_domains may
+ * mean there were more domains.
+ *
+ * Each record (struct xen_coop_ioreq_dom, hv-patch/include/coop-ioreq.h):
+ *  - always: domid, flags, nr_vcpus, and the emulated I/O request
+ *    counters, cumulative since the domain was created (counts, bytes);
+ *  - from a version 2 hypervisor (ioreq_dom_has_runstate()): running,
+ *    runnable, blocked, offline, in ns of Xen system time: the sums over
+ *    the domain's vCPUs of their runstate times as Xen's own
+ *    vcpu_runstate_get() reads them, each including the time spent so far
+ *    in the current state, cumulative since the vCPUs were created; and
+ *    nr_online_vcpus, the vCPUs not down.  Present for every domain, PV
+ *    and dom0 too.  From a version 1 hypervisor they are absent and read
+ *    as zero: fields a record's .size does not cover are zeroed here.
  */
 int ioreq_reader_read(struct ioreq_reader *r,
                       const struct xen_coop_ioreq_dom **recs);
+
+/* The record carries the runstate sums and online vCPUs (version 2+). */
+static inline int ioreq_dom_has_runstate(const struct xen_coop_ioreq_dom *d)
+{
+    return d->size >= XEN_COOP_IOREQ_DOM_SIZE_V2;
+}
 
 /*
  * Start (or restart, discarding what was recorded) tracing every new

@@ -200,11 +200,17 @@ static void xen_info(struct backend *b, struct backend_info *out)
         out->signals |= (b->xst_live & XENSTAT_VBD ? POLICY_HAS_VBD : 0) |
                         (b->xst_live & XENSTAT_NETWORK ? POLICY_HAS_NET : 0);
     if ( b->ioreq == IOREQ_OK )
-        out->signals |= POLICY_HAS_IOREQ;
+        out->signals |= POLICY_HAS_IOREQ |
+                        (b->ioreq_runstate ? POLICY_HAS_RUNSTATE : 0);
     xen_sched_names(b, out->scheds, sizeof(out->scheds));
-    io = b->ioreq == IOREQ_OK ? "present" :
-         b->ioreq == IOREQ_MISSING ? "missing (ENOSYS: hypervisor not "
-                                     "patched)" : "failing";
+    io = b->ioreq == IOREQ_OK ? (b->ioreq_runstate ? "present, runstate "
+                                                      "too"
+                                                    : "present, no runstate "
+                                                      "(ABI v1)") :
+         b->ioreq == IOREQ_MISSING ? (b->ioreq_err == EPERM
+                                      ? "missing (EPERM: refused by XSM)"
+                                      : "missing (ENOSYS: hypervisor not "
+                                        "patched)") : "failing";
     snprintf(out->detail, sizeof(out->detail),
              "ioreq counters: %s; PV stats: %s; cpupools: %u", io,
              !(out->signals & (POLICY_HAS_VBD | POLICY_HAS_NET)) ? "none" :

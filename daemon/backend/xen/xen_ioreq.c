@@ -28,7 +28,7 @@ unsigned int xen_merge_ioreq(struct policy_sample *s, unsigned int n,
             r++;
         if ( r == nrecs || recs[r].domid != s[i].domid )
         {
-            s[i].signals &= ~POLICY_HAS_IOREQ;
+            s[i].signals &= ~(POLICY_HAS_IOREQ | POLICY_HAS_RUNSTATE);
             continue;
         }
         d = &recs[r++];
@@ -43,6 +43,17 @@ unsigned int xen_merge_ioreq(struct policy_sample *s, unsigned int n,
         c->ioreq_buffered = d->buffered;
         c->ioreq_none = d->none;
         s[i].signals |= POLICY_HAS_IOREQ;
+        /* ABI version 2: the vCPUs' runstate times, summed by Xen. */
+        if ( ioreq_dom_has_runstate(d) )
+        {
+            c->rs_running_ns = d->running;
+            c->rs_runnable_ns = d->runnable;
+            c->rs_blocked_ns = d->blocked;
+            c->rs_offline_ns = d->offline;
+            s[i].signals |= POLICY_HAS_RUNSTATE;
+        }
+        else
+            s[i].signals &= ~POLICY_HAS_RUNSTATE;
         merged++;
     }
     return merged;
@@ -50,14 +61,20 @@ unsigned int xen_merge_ioreq(struct policy_sample *s, unsigned int n,
 
 void xen_ioreq_state(struct backend *b, int r)
 {
-    if ( r == -ENOSYS )
+    /* FLASK answers an op it does not know, or does not grant, EPERM. */
+    if ( r == -ENOSYS || r == -EPERM )
     {
         if ( b->ioreq != IOREQ_MISSING )
-            log_warnx("hypervisor lacks the coopvmm ioreq patch: the ioreq "
-                      "signal is missing; classifying on CPU and PV I/O "
-                      "only");
+            log_warnx(r == -ENOSYS
+                      ? "hypervisor lacks the coopvmm ioreq patch: the ioreq "
+                        "and runstate signals are missing; classifying on "
+                        "CPU and PV I/O only"
+                      : "the ioreq sysctl is refused (EPERM: under FLASK, "
+                        "grant xen2:coop_ioreq to dom0, see hv-patch/"
+                        "README.md): the ioreq and runstate signals are "
+                        "missing; classifying on CPU and PV I/O only");
         b->ioreq = IOREQ_MISSING;
-        b->ioreq_err = ENOSYS;
+        b->ioreq_err = -r;
         b->ioreq_retry = b->poll + XEN_IOREQ_RETRY;
     }
     else if ( r < 0 )
@@ -92,5 +109,6 @@ void xen_ioreq(struct backend *b, struct policy_sample *s,
     xen_ioreq_state(b, r);
     if ( r < 0 )
         return;
+    b->ioreq_runstate = r > 0 && ioreq_dom_has_runstate(&recs[0]);
     xen_merge_ioreq(s, n, recs, r);
 }

@@ -84,6 +84,7 @@ struct backend {
     struct ioreq_reader *ior;
     enum xen_ioreq_state ioreq;
     int ioreq_err;
+    bool ioreq_runstate;        /* records carry runstate (ABI v2+) */
     uint64_t ioreq_retry;
     struct xen_coop_ioreq_trace_rec *trace_buf;
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
-# timeout: 150
+# timeout: 210
 #
 # The hv-patch counters are exact.  One guest makes exactly N port writes,
 # M port reads, K1 MMIO reads and K2 MMIO writes; another only spins.  A PVH
@@ -9,8 +9,14 @@
 # ("xen"); each report line says how many of those there were.  Both sources
 # are checked: ioreq-dump (the sysctl) and the debug key 'j'.  The spinning
 # guest then idles (blocked in SCHEDOP_poll), which must add nothing either.
+# Then the runstate sums of ABI version 2: two spinners pinned to one pCPU
+# share it (each runs about half the time and waits, runnable, the other
+# half; running matches the CPU time xl list reports), an idle guest is
+# blocked all the time, and every domain's four sums grow by its vCPUs times
+# the elapsed time.
 # COOPVMM_TEST_SABOTAGE=1 makes one expected value wrong on purpose, to show
-# that the checks can fail.
+# that the checks can fail; COOPVMM_TEST_SABOTAGE=runstate does the same
+# for the runstate checks (the idle guest is expected to run).
 
 N=20000 M=5000 K1=2000 K2=1000
 guest_start io "pio-write port=0x511 n=$N; pio-read port=0x512 n=$M; mmio addr=0xfed00000 n=$K1; mmio addr=0xfed00000 op=write n=$K2" ||
@@ -87,3 +93,85 @@ fi
 guest_destroy io
 guest_destroy spin
 guest_destroy seq
+
+# ---- runstate sums ---------------------------------------------------------
+# sum4 DOMID: running + runnable + blocked + offline (ns) from $IOREQ_OUT.
+sum4() {
+    echo "$(ioreq_get "$1" running_ns) $(ioreq_get "$1" runnable_ns) $(ioreq_get "$1" blocked_ns) $(ioreq_get "$1" offline_ns)" |
+        awk '{ print $1 + $2 + $3 + $4 }'
+}
+# pct A0 A1 B0 B1: 100 * (A1 - A0) / (B1 - B0), rounded down.
+pct() {
+    awk -v a0="$1" -v a1="$2" -v b0="$3" -v b1="$4" \
+        'BEGIN { if ( b1 > b0 ) printf "%d", 100 * (a1 - a0) / (b1 - b0); else print -1 }'
+}
+# cpu_ms NAME: the CPU time xl list reports (getdomaininfo), in ms.
+cpu_ms() {
+    xl list "$1" | awk 'NR == 2 { printf "%d", $6 * 1000 }'
+}
+
+guest_start spin1 "spin seconds=5; loop" 'cpus = "1"' || fail create-spin1 "xl create failed"
+guest_start spin2 "spin seconds=5; loop" 'cpus = "1"' || fail create-spin2 "xl create failed"
+guest_start idle "idle seconds=5; loop" 'cpus = "0"' || fail create-idle "xl create failed"
+s1=$(guest_domid spin1) s2=$(guest_domid spin2) id=$(guest_domid idle)
+sleep 2
+declare_sample() {
+    ioreq_dump > /dev/null || fail "runstate-dump-$1" "rc=$IOREQ_RC: $(echo "$IOREQ_OUT" | head -1)"
+    eval "up_$1=$(up)"
+    eval "c1_$1=$(cpu_ms spin1) c2_$1=$(cpu_ms spin2)"
+    for d in 0 "$s1" "$s2" "$id"; do
+        eval "run_${1}_$d=$(ioreq_get "$d" running_ns) wait_${1}_$d=$(ioreq_get "$d" runnable_ns) blk_${1}_$d=$(ioreq_get "$d" blocked_ns) all_${1}_$d=$(sum4 "$d")"
+    done
+}
+declare_sample a
+sleep 8
+declare_sample b
+echo "$IOREQ_OUT" | sed "s/^/COOPTEST-OUT $SCENARIO: runstate: /"
+
+check_eq runstate-present "1 1 1 1" \
+    "$(ioreq_get 0 online) $(ioreq_get "$s1" online) $(ioreq_get "$s2" online) $(ioreq_get "$id" online)" \
+    "online vCPUs of dom0, spin1, spin2, idle (ABI version 2 fields):"
+# dom0 has one vCPU: its four sums grow by Xen's elapsed time.
+wall_a=$all_a_0 wall_b=$all_b_0
+wall_ms=$(( (wall_b - wall_a) / 1000000 ))
+up_ms=$(awk -v a="$up_a" -v b="$up_b" 'BEGIN { printf "%d", 1000 * (b - a) }')
+note "runstate window: ${wall_ms} ms of Xen time, ${up_ms} ms of dom0 uptime"
+check_range runstate-timebase 95 105 "$(pct 0 "$wall_ms" 0 "$up_ms")" \
+    "dom0's running+runnable+blocked+offline over dom0's own clock, %:"
+for d in "$s1" "$s2" "$id"; do
+    eval "a=\$all_a_$d b=\$all_b_$d"
+    check_range "runstate-sum-d$d" 99 101 "$(pct "$a" "$b" "$wall_a" "$wall_b")" \
+        "domain $d: growth of its four sums over the elapsed time (1 vCPU), %:"
+done
+
+# Two spinners on one pCPU: each wants it all the time, gets about half.
+i=0
+for d in "$s1" "$s2"; do
+    i=$((i + 1))
+    eval "r0=\$run_a_$d r1=\$run_b_$d w0=\$wait_a_$d w1=\$wait_b_$d c0=\$c${i}_a c1=\$c${i}_b"
+    check_range "spin$i-runnable" 25 75 "$(pct "$w0" "$w1" "$wall_a" "$wall_b")" \
+        "runnable (waiting for the shared pCPU), % of the window:"
+    check_range "spin$i-demand" 95 101 "$(pct $((r0 + w0)) $((r1 + w1)) "$wall_a" "$wall_b")" \
+        "running + runnable, % of the window:"
+    # running vs getdomaininfo's CPU time (xl list, 0.1 s steps), both
+    # cumulative; xl list ran just after the dump.
+    check_range "spin$i-running-is-cpu-time" -50 350 $(( c1 - r1 / 1000000 )) \
+        "xl list CPU time minus running, ms (read ~0.1 s apart):"
+done
+check_range spin-share 85 101 \
+    "$(pct $((run_a_$s1 + run_a_$s2)) $((run_b_$s1 + run_b_$s2)) "$wall_a" "$wall_b")" \
+    "spin1 + spin2 running, % of one pCPU:"
+
+# The idle guest is blocked all the time.
+eval "b0=\$blk_a_$id b1=\$blk_b_$id r0=\$run_a_$id r1=\$run_b_$id"
+if [ "${COOPVMM_TEST_SABOTAGE:-0}" = runstate ]; then
+    note "SABOTAGE: the idle guest is expected to be running"
+    b0=$r0 b1=$r1
+fi
+check_range idle-blocked 95 101 "$(pct "$b0" "$b1" "$wall_a" "$wall_b")" \
+    "blocked, % of the window:"
+check_range idle-running 0 3 "$(pct "$r0" "$r1" "$wall_a" "$wall_b")" \
+    "running, % of the window:"
+guest_destroy spin1
+guest_destroy spin2
+guest_destroy idle
