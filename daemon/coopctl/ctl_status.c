@@ -266,7 +266,8 @@ static void print_why(FILE *f, json_t *o)
             strcmp(eff, "-") ? eff : "", ctl_jstr(o, "reason"));
     if ( json_is_string(live) )
         fprintf(f, "; now: %s%s", json_string_value(live),
-                json_is_false(json_object_get(o, "live_holds")) ?
+                json_is_true(json_object_get(o, "pinned")) ? " (pinned: it "
+                "stays)" : json_is_false(json_object_get(o, "live_holds")) ?
                 " (no longer holds: leaving after the dwell)" : "");
     fputc('\n', f);
 }

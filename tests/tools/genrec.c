@@ -6,7 +6,8 @@
  * loads, so the files are in exactly the format coopvmmd --record writes.
  * The loads are deterministic.  Scenarios:
  *
- *   genrec demo FILE            a small host whose domains change phase
+ *   genrec demo FILE [SECS]     a small host whose domains change phase
+ *                               (90 s unless SECS says longer)
  *   genrec scale N POLLS FILE   N domains, mixed steady loads
  *   genrec churn EVENTS FILE    domains created and destroyed, domids reused
  *   genrec step DWELL FILE      one domain idle -> heavy I/O -> idle, plus
@@ -105,7 +106,7 @@ static struct recorder *open_rec(const char *path)
  * block heavy), and phase (idle, then I/O for 40 s, then idle).  The
  * administrator raises idle's weight by hand at 30 s.
  */
-static int gen_demo(const char *path)
+static int gen_demo(const char *path, unsigned int secs)
 {
     static const char *names[] = { "Domain-0", "web", "batch", "idle",
                                    "db", "phase" };
@@ -117,7 +118,7 @@ static int gen_demo(const char *path)
         dom(&s[i], i, 1, names[i], i == 2 ? 2 : 1);
     s[2].cap = 0;
     s[4].weight = 512;
-    for ( t = 0; t <= 90; t++ )
+    for ( t = 0; t <= secs; t++ )
     {
         struct load l[6] = {
             { .cpu = 0.05, .net = 10 },
@@ -394,8 +395,8 @@ static int gen_day(unsigned int n, unsigned int polls, const char *path)
 int main(int argc, char **argv)
 {
     log_init(true, 3);
-    if ( argc == 3 && !strcmp(argv[1], "demo") )
-        return gen_demo(argv[2]);
+    if ( (argc == 3 || argc == 4) && !strcmp(argv[1], "demo") )
+        return gen_demo(argv[2], argc == 4 ? atoi(argv[3]) : 90);
     if ( argc == 5 && !strcmp(argv[1], "scale") )
         return gen_scale(atoi(argv[2]), atoi(argv[3]), argv[4]);
     if ( argc == 4 && !strcmp(argv[1], "churn") )
@@ -406,7 +407,7 @@ int main(int argc, char **argv)
         return gen_effect(argv[2]);
     if ( argc == 5 && !strcmp(argv[1], "day") )
         return gen_day(atoi(argv[2]), atoi(argv[3]), argv[4]);
-    fprintf(stderr, "usage: genrec demo FILE | scale N POLLS FILE | "
+    fprintf(stderr, "usage: genrec demo FILE [SECS] | scale N POLLS FILE | "
                     "churn EVENTS FILE | step FILE | effect FILE | "
                     "day N POLLS FILE\n");
     return 1;
