@@ -36,6 +36,7 @@
 #include "metrics_file.h"
 #include "record.h"
 #include "replay.h"
+#include "report.h"
 #include "state.h"
 #include "version.h"
 #include "xen.h"
@@ -50,7 +51,7 @@ static volatile sig_atomic_t sig_hup, sig_term;
 
 struct opts {
     char *conf_path, *pidfile, *socket, *replay, *record;  /* absolute */
-    char *state, *replay_host;                              /* absolute */
+    char *state, *replay_host, *report, *compare;           /* absolute */
     const char *backend;
     double speed;
     bool check_only, foreground, dry_run;
@@ -71,6 +72,7 @@ static void usage(FILE *f)
 "usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket] [--state file]\n"
 "                [--backend xen|replay] [--replay file [--speed N|max]\n"
 "                [--replay-host file]] [--record file] [--dry-run]\n"
+"       coopvmmd [-v] [-f file] --replay file --report dir [--compare file]\n"
 "  -f, --config FILE   configuration (default " CONF_DEFAULT_PATH ")\n"
 "  -d, --foreground    stay in the foreground, log to stderr\n"
 "  -n, --check         check the configuration and exit\n"
@@ -86,6 +88,9 @@ static void usage(FILE *f)
 "      --replay-host FILE  keep the replay's host (weights, caps) in FILE\n"
 "      --record FILE   append every poll's samples to a recording\n"
 "      --dry-run       log what would change; change nothing\n"
+"      --report DIR    with --replay: write a report of what the policy\n"
+"                      did (DIR/index.html, CSV) and exit\n"
+"      --compare FILE  with --report: a second policy, side by side\n"
 "  -V, --version       print the version\n");
 }
 
@@ -133,6 +138,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         { "state", required_argument, NULL, 'T' },
         { "replay-host", required_argument, NULL, 'H' },
         { "dry-run", no_argument, NULL, 'D' },
+        { "report", required_argument, NULL, 'O' },
+        { "compare", required_argument, NULL, 'C' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -142,6 +149,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     const char *conf_path = CONF_DEFAULT_PATH, *pidfile = NULL;
     const char *sock = NULL, *replay = NULL, *record = NULL;
     const char *state = NULL, *replay_host = NULL;
+    const char *report = NULL, *compare = NULL;
 
     *o = (struct opts){ .speed = 1 };
     while ( (c = getopt_long(argc, argv, "f:dnvp:s:Vh", lo, NULL)) != -1 )
@@ -160,6 +168,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'T': state = optarg; break;
         case 'H': replay_host = optarg; break;
         case 'D': o->dry_run = true; break;
+        case 'O': report = optarg; break;
+        case 'C': compare = optarg; break;
         case 'S':
             if ( parse_speed(optarg, &o->speed) )
             {
@@ -187,6 +197,14 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     o->record = abs_opt(record);
     o->state = abs_opt(state);
     o->replay_host = abs_opt(replay_host);
+    o->report = abs_opt(report);
+    o->compare = abs_opt(compare);
+    if ( (o->report && !o->replay) || (o->compare && !o->report) )
+    {
+        fprintf(stderr, "coopvmmd: --report needs --replay FILE, and "
+                "--compare needs --report DIR\n");
+        exit(1);
+    }
     if ( !o->backend )
         o->backend = o->replay ? "replay" : "xen";
     if ( strcmp(o->backend, "xen") && strcmp(o->backend, "replay") )
@@ -317,13 +335,15 @@ static void banner(const struct daemon *d)
     const struct backend_info *bi = &d->info;
 
     log_notice("coopvmmd %s started: backend %s, schedulers %s, signals: "
-               "cpu %s, ioreq %s, vbd %s, net %s; policy %s, interval "
-               "%llu ms%s%s%s", daemon_version, d->ops->name,
-               bi->scheds[0] ? bi->scheds : "-",
+               "cpu %s, ioreq %s, runstate %s, vbd %s, net %s, dm %s; "
+               "policy %s, interval %llu ms%s%s%s", daemon_version,
+               d->ops->name, bi->scheds[0] ? bi->scheds : "-",
                bi->signals & POLICY_HAS_CPU ? "yes" : "no",
                bi->signals & POLICY_HAS_IOREQ ? "yes" : "MISSING",
+               bi->signals & POLICY_HAS_RUNSTATE ? "yes" : "MISSING",
                bi->signals & POLICY_HAS_VBD ? "yes" : "no",
-               bi->signals & POLICY_HAS_NET ? "yes" : "no", d->conf->name,
+               bi->signals & POLICY_HAS_NET ? "yes" : "no",
+               bi->signals & POLICY_HAS_DM ? "yes" : "no", d->conf->name,
                (unsigned long long)(d->conf->interval_ns / 1000000),
                d->dry_run ? ", dry run" : "", bi->detail[0] ? "; " : "",
                bi->detail);
@@ -515,6 +535,7 @@ static int run(struct daemon *d, const struct opts *o)
     free(d->samples);
     free(d->pins);
     free(d->decisions);
+    free(d->verdicts);
     conf_free(d->conf);
     if ( o->pidfile )
         pidfile_remove();
@@ -537,6 +558,10 @@ int main(int argc, char **argv)
     parse_opts(argc, argv, &o);
     if ( o.check_only )
         return check_config(&o);
+    if ( o.report )
+        return report_run(&(struct report_args){
+            .conf_path = o.conf_path, .compare_path = o.compare,
+            .replay_path = o.replay, .dir = o.report, .verbose = o.verbose });
     if ( !strcmp(o.backend, "xen") && geteuid() != 0 )
     {
         fprintf(stderr, "coopvmmd: must be run as root (the xen backend "

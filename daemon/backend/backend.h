@@ -102,6 +102,12 @@ struct backend_ops {
      */
     int (*watch_fd)(struct backend *b);
     void (*watch_drain)(struct backend *b);
+    /*
+     * Optional: how far a finite backend has read, and how much there is,
+     * in the same unit (replay: bytes of the file as stored), for a
+     * progress line.  0, or -errno if it cannot tell.
+     */
+    int (*progress)(struct backend *b, uint64_t *done, uint64_t *total);
     /* Optional: per-request trace (see coopctl iotrace). */
     int (*trace)(struct backend *b, uint32_t domid, enum backend_trace_op op,
                  struct backend_trace_rec *out, unsigned int max,

@@ -488,6 +488,19 @@ static void replay_info(struct backend *b, struct backend_info *out)
     *out = b->info;
 }
 
+static int replay_progress(struct backend *b, uint64_t *done,
+                           uint64_t *total)
+{
+    z_off_t off = gzoffset(b->f);
+    struct stat st;
+
+    if ( off < 0 || stat(b->path, &st) < 0 )
+        return -EIO;
+    *done = (uint64_t)off;
+    *total = (uint64_t)st.st_size;
+    return 0;
+}
+
 static int64_t replay_next_delay(struct backend *b)
 {
     double ns;
@@ -508,5 +521,6 @@ const struct backend_ops backend_replay = {
     .set = replay_set,
     .info = replay_info,
     .next_delay = replay_next_delay,
+    .progress = replay_progress,
     .close = replay_close,
 };

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "control_build.h"
 #include "control_cmd.h"
+#include "control_status.h"
 #include "metrics.h"
 
 #define TEXT_CHUNK      65536
@@ -168,12 +169,15 @@ static int status_head(struct cbuild *b)
     json_t *rep = json_pack("{s:i, s:b, s:s}", "version",
                             CONTROL_PROTO_VERSION, "ok", 1, "command",
                             "status");
+    json_t *dm;
     char *t;
     int rc;
 
     if ( !rep )
         return -ENOMEM;
-    json_object_set_new(rep, "daemon", control_status_daemon(&b->snap));
+    dm = control_status_daemon(&b->snap);
+    status_add_daemon(rep, dm, &b->snap);   /* schema, cpupools, effects */
+    json_object_set_new(rep, "daemon", dm);
     t = json_dumps(rep, JSON_COMPACT | JSON_REAL_PRECISION(9));
     json_decref(rep);
     if ( !t )

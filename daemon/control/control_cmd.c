@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "control_cmd.h"
+#include "control_status.h"
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
@@ -105,6 +106,10 @@ static json_t *signal_list(uint32_t sig)
         json_array_append_new(a, json_string("vbd"));
     if ( sig & POLICY_HAS_NET )
         json_array_append_new(a, json_string("net"));
+    if ( sig & POLICY_HAS_RUNSTATE )
+        json_array_append_new(a, json_string("runstate"));
+    if ( sig & POLICY_HAS_DM )
+        json_array_append_new(a, json_string("dm"));
     return a;
 }
 
@@ -166,6 +171,7 @@ json_t *control_status_domain(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "cap", json_integer(s->cap));
     json_object_set_new(o, "base_cap", json_integer(s->base_cap));
     json_object_set_new(o, "target_cap", json_integer(dc->cap));
+    status_add_domain(o, d, i);
     return o;
 }
 
@@ -190,7 +196,9 @@ json_t *control_status_daemon(const struct daemon *d)
                         (json_int_t)(d->conf->interval_ns / 1000000) : 0));
     json_object_set_new(dm, "dry_run", json_boolean(d->dry_run));
     json_object_set_new(dm, "paused", json_boolean(d->paused));
-    json_object_set_new(dm, "signals", signal_list(d->info.signals));
+    /* What the samples carry, once there are some (see control_status.c). */
+    json_object_set_new(dm, "signals", signal_list(d->stats.polls ?
+                        d->sample_signals : d->info.signals));
     json_object_set_new(dm, "domains", json_integer(d->ndoms));
     json_object_set_new(dm, "managed", json_integer(managed));
     json_object_set_new(dm, "polls", json_integer((json_int_t)d->stats.polls));

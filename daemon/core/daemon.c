@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
+#include "effects.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_file.h"
@@ -52,9 +53,26 @@ static int sample(struct daemon *d, uint64_t *now)
     return rc;
 }
 
+/* "; left io-bound: io 40.0 not > 50" when the old class stopped holding. */
+static void leave_text(const struct policy_config *p,
+                       const struct policy_decision *dc,
+                       const struct policy_sample *s, char *buf, size_t len)
+{
+    char why[POLICY_REASON_MAX * 2];
+
+    buf[0] = '\0';
+    if ( dc->prev_cls < 0 || dc->effect == POLICY_EFFECT_UNDONE ||
+         policy_explain(p, dc->prev_cls, dc, s->signals, true, why,
+                        sizeof(why)) )
+        return;
+    snprintf(buf, len, "; left %s: %s", policy_class_name(p, dc->prev_cls),
+             why);
+}
+
 static void log_decisions(const struct daemon *d)
 {
     const struct policy_config *p = &d->conf->policy;
+    char left[POLICY_REASON_MAX * 3], check[96];
     unsigned int i;
 
     for ( i = 0; i < d->ndoms; i++ )
@@ -64,11 +82,18 @@ static void log_decisions(const struct daemon *d)
 
         if ( !dec->class_changed )
             continue;
-        log_info("d%u %s: class %s -> %s (%s); weight %u -> %u, "
-                 "cap %u -> %u", s->domid, s->name,
+        leave_text(p, dec, s, left, sizeof(left));
+        check[0] = '\0';
+        if ( dec->effect == POLICY_EFFECT_PENDING )
+            snprintf(check, sizeof(check), "; effect check: %s %.1f%% now, "
+                     "judged in %u polls",
+                     effects_measure_name(dec->effect_measure),
+                     dec->effect_before, p->effect_polls);
+        log_info("d%u %s: class %s -> %s (%s%s); weight %u -> %u, "
+                 "cap %u -> %u%s", s->domid, s->name,
                  policy_class_name(p, dec->prev_cls),
-                 policy_class_name(p, dec->cls), dec->reason, s->weight,
-                 dec->weight, s->cap, dec->cap);
+                 policy_class_name(p, dec->cls), dec->reason, left, s->weight,
+                 dec->weight, s->cap, dec->cap, check);
     }
 }
 
@@ -132,6 +157,36 @@ static void pins_follow(struct daemon *d)
     }
 }
 
+/*
+ * Which signals the samples carry: the backend's banner says what it
+ * found at start, but the runstate sums come per sample (hv-patch v2),
+ * so say so when the first poll shows them missing, and when that
+ * changes.
+ */
+static void watch_signals(struct daemon *d)
+{
+    uint32_t sig = 0, was = d->sample_signals;
+    unsigned int i;
+
+    for ( i = 0; i < d->ndoms; i++ )
+        sig |= d->samples[i].signals;
+    d->sample_signals = sig;
+    if ( !d->ndoms || (d->stats.polls &&
+                       !((sig ^ was) & POLICY_HAS_RUNSTATE)) )
+        return;
+    if ( sig & POLICY_HAS_RUNSTATE )
+    {
+        if ( d->stats.polls )
+            log_notice("runstate signal present: cpu-wait, cpu-demand and "
+                       "pool-wait are measured");
+    }
+    else
+        log_warnx("runstate MISSING: cpu-wait, cpu-demand and pool-wait "
+                  "are unavailable (the hypervisor gives no runstate sums: "
+                  "coopvmm patch v2 needed); conditions on them follow "
+                  "their `missing` rule");
+}
+
 int daemon_poll(struct daemon *d)
 {
     uint64_t t0 = clock_mono_ns(), now = 0;
@@ -164,7 +219,9 @@ int daemon_poll(struct daemon *d)
     pins_follow(d);
     for ( i = 0; i < d->ndoms; i++ )
         d->stats.decisions += d->decisions[i].class_changed;
+    watch_signals(d);
     log_decisions(d);
+    effects_note(d, now);
     act_decisions(d);
     d->stats.polls++;
     d->gen++;
