@@ -13,7 +13,7 @@ DEFAULTDIR  ?= $(SYSCONFDIR)/default
 DESTDIR     ?=
 
 PKG_CONFIG  ?= pkg-config
-PKGS        := xencontrol xenstore xenstat libconfuse jansson zlib
+PKGS        := xencontrol xenstore libconfuse jansson zlib
 PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -71,6 +71,8 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 # sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
+TEST_SRC_xen_text := $(TEST_SRC_xen)
+TEST_SRC_xen_dm := $(TEST_SRC_xen)
 TEST_SRC_uuid   := daemon/lib/uuid.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
