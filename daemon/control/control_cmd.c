@@ -102,6 +102,8 @@ static json_t *signal_list(uint32_t sig)
         json_array_append_new(a, json_string("vbd"));
     if ( sig & POLICY_HAS_NET )
         json_array_append_new(a, json_string("net"));
+    if ( sig & POLICY_HAS_DM )
+        json_array_append_new(a, json_string("dm"));
     return a;
 }
 
@@ -157,6 +159,17 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "net_pkts_per_s",
                         rate(s, dc, POLICY_HAS_NET, M_NET_PKTS));
     json_object_set_new(o, "cpu_pct", rate(s, dc, POLICY_HAS_CPU, M_CPU));
+    json_object_set_new(o, "dm_pid", s->dm_pid > 0 ? json_integer(s->dm_pid)
+                                                   : json_null());
+    json_object_set_new(o, "dm_cpu_pct", rate(s, dc, POLICY_HAS_DM,
+                                              M_DM_CPU));
+    json_object_set_new(o, "dm_runs_per_s", rate(s, dc, POLICY_HAS_DM,
+                                                 M_DM_RUNS));
+    json_object_set_new(o, "pool_cpus", json_integer(s->cpupool_cpus));
+    json_object_set_new(o, "affinity_cpus", s->affinity_cpus ?
+                        json_integer(s->affinity_cpus) : json_null());
+    json_object_set_new(o, "hard_pinned",
+                        json_boolean(s->flags & POLICY_DOM_PINNED));
     json_object_set_new(o, "weight", json_integer(s->weight));
     json_object_set_new(o, "base_weight", json_integer(s->base_weight));
     json_object_set_new(o, "target_weight", json_integer(dc->weight));
@@ -164,6 +177,29 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "base_cap", json_integer(s->base_cap));
     json_object_set_new(o, "target_cap", json_integer(dc->cap));
     return o;
+}
+
+/*
+ * The cpupools and their schedulers' own parameters (null where a
+ * scheduler has none or the read failed); [] when the backend does not
+ * know them.
+ */
+static json_t *cpupools_json(const struct daemon *d)
+{
+    struct backend_cpupool p[64];
+    json_t *a = json_array();
+    int n = daemon_cpupools(d, p, sizeof(p) / sizeof(p[0])), i;
+
+    for ( i = 0; i < n && i < (int)(sizeof(p) / sizeof(p[0])); i++ )
+        json_array_append_new(a, json_pack(
+            "{s:I, s:s, s:I, s:s, s:o, s:o}",
+            "id", (json_int_t)p[i].id, "sched", p[i].sched,
+            "cpus", (json_int_t)p[i].ncpus, "cpu_list", p[i].cpus,
+            "tslice_ms", p[i].tslice_ms >= 0 ?
+                         json_integer(p[i].tslice_ms) : json_null(),
+            "ratelimit_us", p[i].ratelimit_us >= 0 ?
+                            json_integer(p[i].ratelimit_us) : json_null()));
+    return a;
 }
 
 static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
@@ -205,6 +241,7 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
     json_object_set_new(dm, "poll_duration_s",
                         jreal(d->stats.last_poll_dur_ns / 1e9));
     json_object_set_new(rep, "daemon", dm);
+    json_object_set_new(rep, "cpupools", cpupools_json(d));
     json_object_set_new(rep, "domains", doms);
     return 0;
 }
