@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "xen_pv.h"
@@ -358,6 +360,73 @@ static void test_netdev_add(void **state)
     assert_int_equal(s[2].c.net_tx_pkts, 2);
 }
 
+/* A counter file for xen_pv_vbd_read: rewritten in place like sysfs. */
+static void put(int fd, unsigned long long v)
+{
+    char buf[32];
+    int len = snprintf(buf, sizeof(buf), "%llu\n", v);
+
+    assert_int_equal(ftruncate(fd, 0), 0);
+    assert_int_equal(pwrite(fd, buf, len, 0), len);
+}
+
+static void test_vbd_read(void **state)
+{
+    struct xen_vbd v;
+    char path[] = "/tmp/test_xen_vbd.XXXXXX";
+    unsigned int i;
+    int fd;
+
+    (void)state;
+    memset(&v, 0, sizeof(v));
+    v.settle[0] = v.settle[1] = 1;      /* as a freshly opened disk */
+    for ( i = 0; i < XEN_VBD_NSTATS; i++ )
+    {
+        fd = mkstemp(path);
+        assert_true(fd >= 0);
+        unlink(path);
+        strcpy(path, "/tmp/test_xen_vbd.XXXXXX");
+        v.fd[i] = fd;
+    }
+    put(v.fd[0], 10);
+    put(v.fd[1], 0);
+    put(v.fd[2], 80);
+    put(v.fd[3], 0);
+    assert_int_equal(xen_pv_vbd_read(&v), 0);
+    assert_int_equal(v.val[0], 10);
+    assert_int_equal(v.val[2], 80);
+    /* Reads moved: their sectors are read this poll and the next. */
+    put(v.fd[0], 12);
+    put(v.fd[2], 96);
+    assert_int_equal(xen_pv_vbd_read(&v), 0);
+    assert_int_equal(v.val[0], 12);
+    assert_int_equal(v.val[2], 96);
+    put(v.fd[2], 97);               /* blkback's late sector count */
+    assert_int_equal(xen_pv_vbd_read(&v), 0);
+    assert_int_equal(v.val[2], 97);
+    /* Idle now: the sector files are not read (2 calls per disk). */
+    put(v.fd[2], 5000);
+    put(v.fd[3], 5000);
+    assert_int_equal(xen_pv_vbd_read(&v), 0);
+    assert_int_equal(v.val[2], 97);
+    assert_int_equal(v.val[3], 0);
+    /* Writes move: write sectors are read, read sectors still not. */
+    put(v.fd[1], 1);
+    assert_int_equal(xen_pv_vbd_read(&v), 0);
+    assert_int_equal(v.val[1], 1);
+    assert_int_equal(v.val[3], 5000);
+    assert_int_equal(v.val[2], 97);
+    /* Text that is not a counter, and a file that has gone. */
+    assert_int_equal(pwrite(v.fd[0], "x\n", 2, 0), 2);
+    assert_int_equal(xen_pv_vbd_read(&v), -EPROTO);
+    close(v.fd[1]);
+    put(v.fd[0], 12);
+    assert_int_equal(xen_pv_vbd_read(&v), -EBADF);
+    close(v.fd[0]);
+    close(v.fd[2]);
+    close(v.fd[3]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_netdev),
         cmocka_unit_test(test_netdev_damaged),
         cmocka_unit_test(test_netdev_add),
+        cmocka_unit_test(test_vbd_read),
     };
 
     return cmocka_run_group_tests_name("xen_text", tests, NULL, NULL);

@@ -78,10 +78,21 @@ static void xen_xtl_destroy(struct xentoollog_logger *l)
 
 /* ------------------------------------------------------------ sample */
 
-/* Whether a domain should have a device model in dom0: an HVM guest. */
+/*
+ * Whether a domain should have a device model: an HVM guest with the
+ * emulated legacy platform, which is what QEMU completes.  A PVH guest is
+ * an HVM container that emulates only its local APIC (Xen's own): no
+ * device model, nothing to look for.
+ */
 static bool xen_want_dm(const xc_domaininfo_t *in)
 {
-    return (in->flags & XEN_DOMINF_hvm_guest) && in->domain != 0;
+    if ( !(in->flags & XEN_DOMINF_hvm_guest) || in->domain == 0 )
+        return false;
+#if defined(__x86_64__) || defined(__i386__)
+    return in->arch_config.emulation_flags & XEN_X86_EMU_PIC;
+#else
+    return true;
+#endif
 }
 
 /*

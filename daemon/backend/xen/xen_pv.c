@@ -5,8 +5,9 @@
  *
  * - blkback keeps each virtual disk's counters in
  *   /sys/bus/xen-backend/devices/vbd-<domid>-<dev>/statistics/; the four
- *   the policy uses stay open and are pread each poll (a sysfs attribute
- *   read from offset 0 is generated again).  The directory is listed
+ *   the policy uses stay open and are pread (a sysfs attribute read from
+ *   offset 0 is generated again): the requests each poll, the sectors
+ *   when their requests moved.  The directory is listed
  *   only when backends may have come or gone: after churn, in the polls
  *   after it, and every XEN_XS_SWEEP polls.
  * - /proc/net/dev, open for good and read once per poll, has every
@@ -68,7 +69,11 @@ static int vbd_open(struct xen_vbd *v, const char *name)
     unsigned int i;
 
     for ( i = 0; i < XEN_VBD_NSTATS; i++ )
+    {
         v->fd[i] = -1;
+        v->val[i] = 0;
+    }
+    v->settle[0] = v->settle[1] = 1;    /* read everything once */
     for ( i = 0; i < XEN_VBD_NSTATS; i++ )
     {
         snprintf(path, sizeof(path), XEN_BACKEND_DIR "/%s/statistics/%s",
@@ -200,20 +205,28 @@ void xen_pv_close(struct backend *b)
     b->netdev_buf = NULL;
 }
 
-/* A vbd's four counters.  0, or -errno when its backend has gone. */
-static int vbd_read(const struct xen_vbd *v, uint64_t val[XEN_VBD_NSTATS])
+int xen_pv_vbd_read(struct xen_vbd *v)
 {
-    char buf[32];
+    uint64_t val;
     unsigned int i;
+    char buf[32];
     ssize_t r;
 
     for ( i = 0; i < XEN_VBD_NSTATS; i++ )
     {
+        /* Sectors move only with their requests: idle disks cost 2. */
+        if ( i >= 2 && !v->settle[i - 2] )
+            continue;
         r = pread(v->fd[i], buf, sizeof(buf), 0);
         if ( r < 0 )
             return -errno;
-        if ( xen_text_u64(buf, r, &val[i]) )
+        if ( xen_text_u64(buf, r, &val) )
             return -EPROTO;
+        if ( i < 2 && val != v->val[i] )
+            v->settle[i] = 2;       /* this poll and the next */
+        else if ( i >= 2 )
+            v->settle[i - 2]--;
+        v->val[i] = val;
     }
     return 0;
 }
@@ -221,7 +234,6 @@ static int vbd_read(const struct xen_vbd *v, uint64_t val[XEN_VBD_NSTATS])
 static void vbd_stats(struct backend *b, struct policy_sample *s,
                       unsigned int n)
 {
-    uint64_t v[XEN_VBD_NSTATS];
     unsigned int i, k = 0;
     bool gone = false;
 
@@ -230,7 +242,7 @@ static void vbd_stats(struct backend *b, struct policy_sample *s,
     /* Both sorted by domid: one walk. */
     for ( i = 0; i < b->nvbd; i++ )
     {
-        const struct xen_vbd *vb = &b->vbd[i];
+        struct xen_vbd *vb = &b->vbd[i];
 
         while ( k < n && s[k].domid < vb->domid )
             k++;
@@ -238,15 +250,15 @@ static void vbd_stats(struct backend *b, struct policy_sample *s,
             break;
         if ( s[k].domid != vb->domid )
             continue;           /* a backend of a domain already gone */
-        if ( vbd_read(vb, v) )
+        if ( xen_pv_vbd_read(vb) )
         {
             gone = true;        /* removed with its device: rescan */
             continue;
         }
-        s[k].c.vbd_rd_req += v[0];
-        s[k].c.vbd_wr_req += v[1];
-        s[k].c.vbd_rd_sect += v[2];
-        s[k].c.vbd_wr_sect += v[3];
+        s[k].c.vbd_rd_req += vb->val[0];
+        s[k].c.vbd_wr_req += vb->val[1];
+        s[k].c.vbd_rd_sect += vb->val[2];
+        s[k].c.vbd_wr_sect += vb->val[3];
     }
     if ( gone )
         b->pv_rescan = true;

@@ -29,11 +29,21 @@ void xen_pv_rescan(struct backend *b, bool follow_up);
  * PV block and network counters of every sampled domain (s[0..n),
  * sorted by domid), summed over its devices, with POLICY_HAS_VBD and
  * POLICY_HAS_NET for what dom0 shows.  No allocation unless backends
- * appeared; system calls: 4 per virtual disk, and /proc/net/dev read
- * once (a pread per page of it, and one that finds its end).
+ * appeared; system calls: 2 per virtual disk (4 while it is busy, see
+ * xen_pv_vbd_read), and /proc/net/dev read once (a pread per page of it,
+ * and one that finds its end).
  */
 void xen_pv_stats(struct backend *b, struct policy_sample *s,
                   unsigned int n);
+
+/*
+ * Read a virtual disk's counters into v->val: its read and write
+ * requests, and a direction's sectors only when its requests moved in
+ * this poll or the previous one (they move with their requests; blkback
+ * counts a request just before its sectors).  0, or -errno when the
+ * backend has gone (or -EPROTO for text that is not a counter).
+ */
+int xen_pv_vbd_read(struct xen_vbd *v);
 
 /*
  * Add one /proc/net/dev line to the sample of the guest it belongs to

@@ -108,11 +108,18 @@ struct xen_cpupool {
     bool warned;                /* "scheduler not managed" said once */
 };
 
-/* A PV block backend's counters in sysfs, kept open (xen_pv.c). */
+/*
+ * A PV block backend's counters in sysfs, kept open (xen_pv.c), and
+ * their last values: a direction's sectors are read only when its
+ * requests moved, in that poll and the next (blkback counts the request
+ * before its sectors).
+ */
 #define XEN_VBD_NSTATS      4   /* rd_req wr_req rd_sect wr_sect */
 struct xen_vbd {
     uint32_t domid, dev;
     int fd[XEN_VBD_NSTATS];
+    uint64_t val[XEN_VBD_NSTATS];
+    uint8_t settle[2];          /* polls to read rd_sect, wr_sect again */
 };
 
 enum xen_ioreq_state { IOREQ_OK, IOREQ_MISSING, IOREQ_FAILING };
