@@ -25,6 +25,18 @@ scheck() {
     check "$sn" "$sev" "$@"
 }
 
+# file_wait FILE PATTERN SECONDS [COUNT]: wait until FILE has COUNT (1)
+# lines with PATTERN (a guest's console log).
+file_wait() {
+    fw=0
+    while [ "$fw" -lt "$3" ]; do
+        [ "$(grep -c "$2" "$1" 2> /dev/null)" -ge "${4:-1}" ] && return 0
+        sleep 1
+        fw=$((fw + 1))
+    done
+    return 1
+}
+
 # is A OP B: numeric comparison of decimals (awk), OP one of < <= > >= ==.
 is() {
     awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {

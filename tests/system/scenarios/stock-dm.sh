@@ -31,16 +31,8 @@ REC=/tmp/dm.rec
 LOG=/tmp/dm.log
 rm -rf /tmp/coopvmm "$REC" "$SER"
 
-# ser_wait PATTERN SECONDS [COUNT]: wait for the COUNTth PATTERN line (1).
-ser_wait() {
-    i=0
-    while [ "$i" -lt "$2" ]; do
-        [ "$(grep -c "$1" "$SER" 2> /dev/null)" -ge "${3:-1}" ] && return 0
-        sleep 1
-        i=$((i + 1))
-    done
-    return 1
-}
+# ser_wait PATTERN SECONDS: wait for PATTERN on the guest's serial port.
+ser_wait() { file_wait "$SER" "$@"; }
 # snap NAME: the guest's smoothed device-model rates, class and weight.
 snap() {
     J=$(jdom hvm)

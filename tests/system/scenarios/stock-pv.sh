@@ -72,15 +72,7 @@ T=90 run xl create /tmp/pv.cfg || fail create "xl create failed"
 id=$(guest_domid pv)
 
 # con_wait PATTERN SECONDS: wait for PATTERN on the guest's console.
-con_wait() {
-    i=0
-    while [ "$i" -lt "$2" ]; do
-        grep -q "$1" "$CON" 2> /dev/null && return 0
-        sleep 1
-        i=$((i + 1))
-    done
-    return 1
-}
+con_wait() { file_wait "$CON" "$@"; }
 # window NAME: xentop, coopvmmd's recorded counters, xentop again: each
 # counter of ours must lie between the two readings of xentop.
 window() {
