@@ -8,9 +8,11 @@
 # without libxenstat (blkback's sysfs counters, /proc/net/dev), against
 # Xen's own `xentop -b -n` over the same window.  A PVH guest (Debian's
 # kernel, tests/system/files/pv-guest-init, guest_mode=pv) has a vbd on a
-# dom0 RAM disk (brd) through xen-blkback and a vif through xen-netback,
-# with small hotplug scripts of our own (Debian's are bash, dom0 has
-# busybox).  It does direct reads and writes of its disk, then pings the
+# dom0 RAM disk (brd) through xen-blkback and a vif through xen-netback
+# on a bridge, with small hotplug scripts of our own (Debian's are bash,
+# dom0 has busybox).  The bridge is needed for xentop, not for coopvmmd:
+# without a bridge in dom0, xentop's library (4.17) takes an empty bridge
+# name as matching every interface and gives no guest any vif counter.  It does direct reads and writes of its disk, then pings the
 # subnet's broadcast address (dom0 receives, does not answer) and dom0
 # (answered): more packets in than out, so a swapped direction shows.
 # coopvmmd records (--record); its last recorded counters must lie between
@@ -26,7 +28,7 @@ REC=/tmp/pv.rec
 CON=/var/log/xen/console/guest-pv.log
 rm -rf /tmp/coopvmm "$REC" "$CON"
 
-for m in brd xen-blkback xen-netback; do
+for m in brd xen-blkback xen-netback llc stp bridge; do
     a=""
     [ $m = brd ] && a="rd_nr=1 rd_size=16384"
     # shellcheck disable=SC2086
@@ -46,13 +48,17 @@ cat > /tmp/vif-hotplug <<'SH'
 case $1 in
 online|add)
     echo 1 > "/proc/sys/net/ipv6/conf/$vif/disable_ipv6" 2> /dev/null
+    brctl addif xenbr0 "$vif"
     ip link set "$vif" up
-    ip addr add 10.9.0.1/24 dev "$vif"
     xenstore-write "$XENBUS_PATH/hotplug-status" connected ;;
 esac
 exit 0
 SH
 chmod +x /tmp/vbd-hotplug /tmp/vif-hotplug
+brctl addbr xenbr0
+echo 1 > /proc/sys/net/ipv6/conf/xenbr0/disable_ipv6 2> /dev/null
+ip addr add 10.9.0.1/24 dev xenbr0
+ip link set xenbr0 up
 
 dconf /tmp/pv.conf
 dstart pv /tmp/pv.conf --record "$REC" || fail start "coopvmmd did not start"
@@ -127,6 +133,7 @@ scheck signals "signals of pv: $(echo "$J" | sed -n 's/.*"signals": *\[\([^]]*\)
     eval 'echo "$J" | grep -q "\"signals\": *\[[^]]*\"vbd\"[^]]*\"net\"[^]]*\"dm\""'
 
 run coopctl -s "$DSOCK" status
+run xentop -b -i 1 -n -x
 dstop TERM
 guest_destroy pv
 # The recording's domain goes with it; xentop agreed on what it had.
