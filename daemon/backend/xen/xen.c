@@ -97,7 +97,7 @@ static bool xen_want_dm(const xc_domaininfo_t *in)
 
 /*
  * What xenstore says of a domain: at first sight and when due (see
- * XEN_XS_SWEEP); on churn only if something is still missing.
+ * XEN_XS_SWEEP_NS); on churn only if something is still missing.
  */
 static void xen_fill_xs(struct backend *b, const xc_domaininfo_t *in,
                         struct xen_dom *d)
@@ -185,10 +185,13 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
         xen_cpupools_refresh(b);
     if ( xen_cache_merge(b, n) || b->refresh )
         xen_pv_rescan(b, true);
-    if ( b->poll % XEN_XS_SWEEP == 0 )
+    if ( !b->sweep_ns )
+        b->sweep_ns = *now_ns + XEN_XS_SWEEP_NS;
+    else if ( *now_ns >= b->sweep_ns )
     {
         xen_xs_sweep(b);
         xen_pv_rescan(b, false);
+        b->sweep_ns = *now_ns + XEN_XS_SWEEP_NS;
     }
     if ( !b->xsh )
         xen_xs_open(b);
@@ -324,6 +327,7 @@ static void xen_close(struct backend *b)
     xen_pv_close(b);
     if ( b->ior )
         ioreq_reader_free(b->ior);
+    xen_list_free(b);
     xen_xs_close(b);
     if ( b->xch )
         xc_interface_close(b->xch);
@@ -362,6 +366,8 @@ static int xen_open(struct backend **out, const struct backend_args *args)
     if ( !b )
         return -ENOMEM;
     b->netdev_fd = -1;
+    /* An unallocated hypercall buffer, as DECLARE_HYPERCALL_BUFFER makes. */
+    b->list_buf.ubuf = (void *)-1;
     b->xtl.vmessage = xen_xtl_vmessage;
     b->xtl.destroy = xen_xtl_destroy;
     errno = 0;

@@ -18,6 +18,8 @@ int xen_grow(struct backend *b, unsigned int want);
 
 /* Every domain into b->info, ascending domid.  Count or -errno (logged). */
 int xen_list(struct backend *b);
+/* Free the hypercall buffer xen_list keeps. */
+void xen_list_free(struct backend *b);
 
 /*
  * Carry the cache over to the n domains of b->info (both sorted by

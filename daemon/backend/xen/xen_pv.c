@@ -9,7 +9,7 @@
  *   offset 0 is generated again): the requests each poll, the sectors
  *   when their requests moved.  The directory is listed
  *   only when backends may have come or gone: after churn, in the polls
- *   after it, and every XEN_XS_SWEEP polls.
+ *   after it, and every XEN_XS_SWEEP_NS.
  * - /proc/net/dev, open for good and read once per poll, has every
  *   interface: the guests' are vif<domid>.<dev> (netback) and
  *   vif<domid>.<dev>-emu (the tap of an emulated NIC).

@@ -52,13 +52,15 @@
  * domain's first sight, again while what a domain should have is still
  * missing (a name not yet written, an HVM guest's device-model pid, which
  * the toolstack writes after the domain appears), on churn for such
- * domains only, and for every domain once every XEN_XS_SWEEP polls (xl
+ * domains only, and for every domain once every XEN_XS_SWEEP_NS (xl
  * rename, a lost connection): no xenstore request in the steady state.
+ * The sweep goes by time, not polls, so that a short interval does not
+ * make it frequent.
  */
 #define XEN_SCHED_REFRESH       10
 #define XEN_AFFINITY_REFRESH    60
 #define XEN_CPUPOOL_REFRESH     60
-#define XEN_XS_SWEEP            300
+#define XEN_XS_SWEEP_NS         (300 * 1000000000ull)   /* 5 minutes */
 
 /*
  * The device model of a domain: its QEMU process in dom0, found through
@@ -168,6 +170,8 @@ struct backend {
     size_t netdev_size;
 
     uint64_t poll;              /* samples taken, from 1 */
+    uint64_t sweep_ns;          /* monotonic time of the next sweep */
+    xc_hypercall_buffer_t list_buf;     /* XEN_CHUNK domain records */
     bool stale;                 /* churn seen: re-read what is missing */
     bool refresh;               /* this poll acts on `stale` */
 };

@@ -3,7 +3,7 @@
  * xen_xs.c - the xen backend's xenstore: each domain's name, device-model
  * stub domain, stub target and device-model pid, read at first sight,
  * while something it should have is missing, and in a sweep now and then
- * (see XEN_XS_SWEEP); the watches that say domains or PV backends came
+ * (see XEN_XS_SWEEP_NS); the watches that say domains or PV backends came
  * or went; and a connection that survives xenstored going away,
  * reconnected without ever blocking the loop.
  *
@@ -138,7 +138,7 @@ void xen_xs_read_dom(struct backend *b, struct xen_dom *d, bool want_dm)
     if ( rc && d->name[0] )
     {
         /* Gone from xenstore: a dying domain keeps its name in our logs. */
-        d->xs_due = b->poll + XEN_XS_SWEEP;
+        d->xs_due = UINT64_MAX;     /* the sweep asks again */
         return;
     }
     if ( !rc )

@@ -27,7 +27,7 @@ void xen_xs_read_dom(struct backend *b, struct xen_dom *d, bool want_dm);
 /* Whether xenstore told all a domain should have (see xen_xs_read_dom). */
 bool xen_xs_complete(const struct xen_dom *d, bool want_dm);
 
-/* Read every domain again at this poll (every XEN_XS_SWEEP polls). */
+/* Read every domain again at this poll (every XEN_XS_SWEEP_NS). */
 void xen_xs_sweep(struct backend *b);
 
 /* The churn watch's fd, or -1 (it changes when xenstored comes back). */
