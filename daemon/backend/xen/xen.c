@@ -123,7 +123,7 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
     /* A dying domain's scheduler calls fail with ESRCH: don't ask. */
     if ( !dying && xen_sched_due(b, d, sched) )
         xen_sched_read(b, d, sched);
-    if ( !dying && xen_affinity_due(b, d) )
+    if ( !dying && xen_affinity_due(d) )
         xen_affinity_read(b, d, in);
 
     memset(s, 0, sizeof(*s));
@@ -190,6 +190,7 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
     else if ( *now_ns >= b->sweep_ns )
     {
         xen_xs_sweep(b);
+        xen_affinity_sweep(b);
         xen_pv_rescan(b, false);
         b->sweep_ns = *now_ns + XEN_XS_SWEEP_NS;
     }

@@ -6,7 +6,7 @@
  * each domain's weight and cap, cached (see XEN_SCHED_REFRESH), read and
  * set through the one call of its cpupool's scheduler (credit and credit2
  * take the same two fields, so one function serves both ways of both);
- * and its vCPUs' hard affinity (XEN_AFFINITY_REFRESH).
+ * and its vCPUs' hard affinity (at first sight and in the sweep).
  *
  * It must not decide what to set: the caller (the actuator, through
  * xen.c) does, and logs a failed set.  Parameters and affinities are
@@ -393,8 +393,15 @@ unsigned int xen_affinity_count(const uint8_t *affinity,
     return n;
 }
 
-bool xen_affinity_due(const struct backend *b, const struct xen_dom *d)
+bool xen_affinity_due(const struct xen_dom *d)
 {
-    return !d->affinity_poll ||
-           (b->poll + d->domid) % XEN_AFFINITY_REFRESH == 0;
+    return !d->affinity_poll;
+}
+
+void xen_affinity_sweep(struct backend *b)
+{
+    unsigned int i;
+
+    for ( i = 0; i < b->ndoms; i++ )
+        b->dom[i].affinity_poll = 0;
 }

@@ -79,7 +79,12 @@ int xen_affinity_read(struct backend *b, struct xen_dom *d,
 unsigned int xen_affinity_count(const uint8_t *affinity,
                                 const uint8_t *pool, size_t nbytes);
 
-/* Whether to read a domain's affinity this poll (XEN_AFFINITY_REFRESH). */
-bool xen_affinity_due(const struct backend *b, const struct xen_dom *d);
+/*
+ * Whether to read a domain's affinity this poll: at first sight and after
+ * xen_affinity_sweep().
+ */
+bool xen_affinity_due(const struct xen_dom *d);
+/* Read every domain's affinity again at this poll (the sweep). */
+void xen_affinity_sweep(struct backend *b);
 
 #endif /* COOPVMM_XEN_SCHED_H */

@@ -41,12 +41,13 @@
  * @releaseDomain) does not force a re-read: it never changes the weight
  * of a domain we already know, new ones are read at first sight, and a
  * create/destroy storm would otherwise cost a hypercall per domain per
- * poll.  vCPU hard affinities (one hypercall per vCPU, `xl vcpu-pin`
- * changes them) are read at first sight and every XEN_AFFINITY_REFRESH
- * polls, staggered the same way.  Pools (a handful, each a hypercall
- * plus an allocation in libxenctrl, and one more for the scheduler's
- * parameters) are re-read every XEN_CPUPOOL_REFRESH polls, on churn and
- * when a domain names a pool we do not know.
+ * poll.  vCPU hard affinities (one hypercall per vCPU; `xl vcpu-pin`
+ * changes them) are read at first sight and in the sweep below, all at
+ * once: n*vcpus hypercalls every XEN_XS_SWEEP_NS, none in between.
+ * Pools (a handful, each a hypercall plus an allocation in libxenctrl,
+ * and one more for the scheduler's parameters) are re-read every
+ * XEN_CPUPOOL_REFRESH polls, on churn and when a domain names a pool we
+ * do not know.
  *
  * xenstore (names, stub domains, device-model pids) is read at a
  * domain's first sight, again while what a domain should have is still
@@ -58,7 +59,6 @@
  * make it frequent.
  */
 #define XEN_SCHED_REFRESH       10
-#define XEN_AFFINITY_REFRESH    60
 #define XEN_CPUPOOL_REFRESH     60
 #define XEN_XS_SWEEP_NS         (300 * 1000000000ull)   /* 5 minutes */
 
@@ -97,7 +97,7 @@ struct xen_dom {
     bool sched_dirty;           /* we set them since: read again */
     enum policy_sched sched;    /* the scheduler they were read from */
     uint32_t weight, cap;
-    uint64_t affinity_poll;     /* last read of the vCPUs' affinity */
+    uint64_t affinity_poll;     /* last read of the vCPUs' affinity; 0: due */
     uint32_t affinity_cpus;     /* pCPUs of its pool they allow; 0: unknown */
     struct xen_dm dm;
 };
