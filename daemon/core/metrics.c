@@ -198,6 +198,20 @@ static bool g_cpu(const struct policy_sample *s,
     return rate_ok(s, dc, POLICY_HAS_CPU);
 }
 
+static bool g_dm_cpu(const struct policy_sample *s,
+                     const struct policy_decision *dc, double *v)
+{
+    *v = dc->metric[M_DM_CPU] / 100.0;
+    return rate_ok(s, dc, POLICY_HAS_DM);
+}
+
+static bool g_dm_runs(const struct policy_sample *s,
+                      const struct policy_decision *dc, double *v)
+{
+    *v = dc->metric[M_DM_RUNS];
+    return rate_ok(s, dc, POLICY_HAS_DM);
+}
+
 static bool g_weight(const struct policy_sample *s,
                      const struct policy_decision *dc, double *v)
 {
@@ -261,6 +275,12 @@ static const struct dom_gauge dom_gauges[] = {
       "PV network packets per second, rx and tx (smoothed).", g_net },
     { "coopvmm_domain_cpu_ratio",
       "CPU use as a share of the domain's online vCPUs (smoothed).", g_cpu },
+    { "coopvmm_domain_dm_cpu_ratio",
+      "CPU use of its device model in dom0, share of one pCPU (smoothed).",
+      g_dm_cpu },
+    { "coopvmm_domain_dm_runs_per_second",
+      "Times its device model's main thread ran, per second (smoothed).",
+      g_dm_runs },
     { "coopvmm_domain_weight",
       "Current scheduler weight.", g_weight },
     { "coopvmm_domain_base_weight",
@@ -345,6 +365,7 @@ static void format_daemon(const struct daemon *d, FILE *f)
     static const struct { uint32_t bit; const char *name; } sig[] = {
         { POLICY_HAS_CPU, "cpu" }, { POLICY_HAS_IOREQ, "ioreq" },
         { POLICY_HAS_VBD, "vbd" }, { POLICY_HAS_NET, "net" },
+        { POLICY_HAS_DM, "dm" },
     };
     unsigned int i, managed = 0;
     const char *be = d->ops && d->ops->name ? d->ops->name : "none";
