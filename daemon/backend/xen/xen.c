@@ -123,7 +123,7 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
     /* A dying domain's scheduler calls fail with ESRCH: don't ask. */
     if ( !dying && xen_sched_due(b, d, sched) )
         xen_sched_read(b, d, sched);
-    if ( !dying && xen_affinity_due(d) )
+    if ( !dying && xen_affinity_due(d, in) )
         xen_affinity_read(b, d, in);
 
     memset(s, 0, sizeof(*s));
@@ -185,6 +185,12 @@ static int xen_sample(struct backend *b, struct policy_sample *s,
         xen_cpupools_refresh(b);
     if ( xen_cache_merge(b, n) || b->refresh )
         xen_pv_rescan(b, true);
+    if ( b->cpupools_moved )
+    {
+        /* Affinities are counted within pools: count them again. */
+        xen_affinity_sweep(b);
+        b->cpupools_moved = false;
+    }
     if ( !b->sweep_ns )
         b->sweep_ns = *now_ns + XEN_XS_SWEEP_NS;
     else if ( *now_ns >= b->sweep_ns )

@@ -174,6 +174,9 @@ int xen_cpupools_refresh(struct backend *b)
             ;
         if ( i < oldn )
             p->warned = old[i].warned;
+        /* Affinities count the pool's pCPUs: read them again. */
+        if ( i == oldn || memcmp(old[i].cpumap, p->cpumap, b->cpumap_bytes) )
+            b->cpupools_moved = true;
         if ( i == oldn || old[i].tslice_ms != p->tslice_ms ||
              old[i].ratelimit_us != p->ratelimit_us ||
              old[i].ncpus != p->ncpus )
@@ -355,6 +358,7 @@ int xen_affinity_read(struct backend *b, struct xen_dom *d,
     size_t i;
 
     d->affinity_poll = b->poll;
+    d->affinity_pool = in->cpupool;
     if ( !b->affinity || !b->affinity_all || !p ||
          in->max_vcpu_id == XEN_INVALID_MAX_VCPU_ID )
     {
@@ -393,9 +397,9 @@ unsigned int xen_affinity_count(const uint8_t *affinity,
     return n;
 }
 
-bool xen_affinity_due(const struct xen_dom *d)
+bool xen_affinity_due(const struct xen_dom *d, const xc_domaininfo_t *in)
 {
-    return !d->affinity_poll;
+    return !d->affinity_poll || d->affinity_pool != in->cpupool;
 }
 
 void xen_affinity_sweep(struct backend *b)

@@ -80,10 +80,10 @@ unsigned int xen_affinity_count(const uint8_t *affinity,
                                 const uint8_t *pool, size_t nbytes);
 
 /*
- * Whether to read a domain's affinity this poll: at first sight and after
- * xen_affinity_sweep().
+ * Whether to read a domain's affinity this poll: at first sight, when it
+ * moved to another pool, and after xen_affinity_sweep().
  */
-bool xen_affinity_due(const struct xen_dom *d);
+bool xen_affinity_due(const struct xen_dom *d, const xc_domaininfo_t *in);
 /* Read every domain's affinity again at this poll (the sweep). */
 void xen_affinity_sweep(struct backend *b);
 

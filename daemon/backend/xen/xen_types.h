@@ -99,6 +99,7 @@ struct xen_dom {
     uint32_t weight, cap;
     uint64_t affinity_poll;     /* last read of the vCPUs' affinity; 0: due */
     uint32_t affinity_cpus;     /* pCPUs of its pool they allow; 0: unknown */
+    uint32_t affinity_pool;     /* the pool they were counted in */
     struct xen_dm dm;
 };
 
@@ -153,6 +154,7 @@ struct backend {
     uint8_t *affinity;          /* scratch cpumaps for xen_affinity_read */
     uint8_t *affinity_all;
     unsigned int npinned;       /* domains hard-pinned narrower than pool */
+    bool cpupools_moved;        /* a pool is new or has other pCPUs */
 
     bool dm_visible;            /* dom0's /proc shows processes */
     bool dm_schedstat_logged;   /* "no /proc/PID/schedstat" said */
