@@ -21,12 +21,11 @@ DESTDIR     ?=
 # libraries first.  Each variable runs it once.  A missing module stops
 # the build with the Debian package to install, never with empty flags.
 PKG_CONFIG  ?= pkg-config
-DAEMON_PKGS := xencontrol xenstore xenstat libconfuse jansson zlib
+DAEMON_PKGS := xencontrol xenstore libconfuse jansson zlib
 # coopctl: jansson, and ncurses for its top.
 COOPCTL_PKGS := jansson ncursesw
 PKG_DEB_xencontrol := libxen-dev
 PKG_DEB_xenstore   := libxen-dev
-PKG_DEB_xenstat    := libxen-dev
 PKG_DEB_libconfuse := libconfuse-dev
 PKG_DEB_jansson    := libjansson-dev
 PKG_DEB_zlib       := zlib1g-dev
@@ -115,6 +114,8 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 # sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
+TEST_SRC_xen_text := $(TEST_SRC_xen)
+TEST_SRC_xen_dm := $(TEST_SRC_xen)
 TEST_SRC_uuid   := daemon/lib/uuid.c
 TEST_SRC_log    := daemon/lib/log.c
 TEST_SRC_record := daemon/backend/record.c daemon/backend/replay.c \

@@ -109,6 +109,13 @@ uint32_t policy_metric_signals(enum policy_metric m);
 /* Domain state flags. */
 #define POLICY_DOM_DYING    (1u << 0)
 #define POLICY_DOM_SHUTDOWN (1u << 1)
+/*
+ * Its vCPUs' hard affinity allows fewer pCPUs than its cpupool has
+ * (affinity_cpus < cpupool_cpus): credit computes shares over the whole
+ * pool, so weights may not act on it (two domains pinned to one pCPU of a
+ * two-pCPU credit pool split it evenly whatever their weights).
+ */
+#define POLICY_DOM_PINNED   (1u << 2)
 
 /* One domain at one poll. */
 struct policy_sample {
@@ -125,6 +132,13 @@ struct policy_sample {
     struct policy_counters c;
     uint32_t weight, cap;       /* current scheduler values */
     uint32_t base_weight, base_cap; /* the administrator's (state file) */
+    /*
+     * Shown, not decided on: the pCPUs of its cpupool that its vCPUs'
+     * hard affinity allows (the union over its vCPUs; 0: not read), and
+     * the process of its device model in dom0 (0: none counted).
+     */
+    uint32_t affinity_cpus;
+    int32_t dm_pid;
 };
 
 /* What a class does to the weight. */

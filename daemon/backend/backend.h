@@ -3,8 +3,9 @@
  * backend.h - where samples come from and where scheduler changes go.
  *
  * A backend is a small table of functions.  "xen" talks to the real
- * hypervisor through libxenctrl, libxenstore and libxenstat; "replay" plays
- * a recording back and applies changes to its model of the host.  Neither
+ * hypervisor through libxenctrl and libxenstore and reads dom0's /proc and
+ * sysfs; "replay" plays a recording back and applies changes to its model
+ * of the host.  Neither
  * knows about policy: they fill struct policy_sample and apply weight/cap.
  * Each backend's header (xen.h, replay.h) names its table.
  */
@@ -28,7 +29,20 @@ struct backend_args {
 struct backend_info {
     uint32_t signals;           /* POLICY_HAS_* that are live */
     char scheds[64];            /* e.g. "credit,credit2", for the banner */
-    char detail[128];           /* e.g. "ioreq counters: missing (ENOSYS)" */
+    char detail[256];           /* e.g. "ioreq counters: missing (ENOSYS)" */
+};
+
+/*
+ * A cpupool as the hypervisor runs it, with its scheduler's own
+ * parameters (read, never set by coopvmm).
+ */
+struct backend_cpupool {
+    uint32_t id;
+    char sched[16];             /* "credit", "credit2", "rtds", ... */
+    uint32_t ncpus;
+    char cpus[64];              /* its pCPUs as a list: "0,2-3" */
+    int32_t tslice_ms;          /* credit's time slice; -1: none, unknown */
+    int32_t ratelimit_us;       /* credit/credit2 rate limit; -1: ditto */
 };
 
 /* Trace records, as coopctl iotrace shows them. */
@@ -108,6 +122,12 @@ struct backend_ops {
      * progress line.  0, or -errno if it cannot tell.
      */
     int (*progress)(struct backend *b, uint64_t *done, uint64_t *total);
+    /*
+     * Optional: the cpupools into out[0..max).  Returns how many there
+     * are (may be more than max: only max are filled), or -errno.
+     */
+    int (*cpupools)(struct backend *b, struct backend_cpupool *out,
+                    unsigned int max);
     /* Optional: per-request trace (see coopctl iotrace). */
     int (*trace)(struct backend *b, uint32_t domid, enum backend_trace_op op,
                  struct backend_trace_rec *out, unsigned int max,

@@ -165,6 +165,14 @@ json_t *control_status_domain(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "net_pkts_per_s",
                         rate(s, dc, POLICY_HAS_NET, M_NET_PKTS));
     json_object_set_new(o, "cpu_pct", rate(s, dc, POLICY_HAS_CPU, M_CPU));
+    json_object_set_new(o, "dm_pid", s->dm_pid > 0 ? json_integer(s->dm_pid)
+                                                   : json_null());
+    /* dm_cpu_pct, dm_runs_per_s: control_status.c, with the metrics. */
+    json_object_set_new(o, "pool_cpus", json_integer(s->cpupool_cpus));
+    json_object_set_new(o, "affinity_cpus", s->affinity_cpus ?
+                        json_integer(s->affinity_cpus) : json_null());
+    json_object_set_new(o, "hard_pinned",
+                        json_boolean(s->flags & POLICY_DOM_PINNED));
     json_object_set_new(o, "weight", json_integer(s->weight));
     json_object_set_new(o, "base_weight", json_integer(s->base_weight));
     json_object_set_new(o, "target_weight", json_integer(dc->weight));

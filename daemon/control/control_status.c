@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "control_status.h"
+#include "daemon.h"
 #include "effects.h"
 #include "version.h"
 
@@ -136,10 +137,35 @@ struct pool_row {
     bool busy_ok, wait_ok;
 };
 
+/*
+ * One cpupool: what the samples say (its domains, busy and wait) and, when
+ * the backend knows it (b), its pCPU count and list and its scheduler's
+ * parameters (null where the scheduler has none or the read failed).
+ */
+static json_t *pool_json(const struct pool_row *r, const char *sched,
+                         const struct backend_cpupool *b)
+{
+    return json_pack("{s:i, s:s, s:i, s:i, s:i, s:o, s:o, s:o, s:o, s:o}",
+                     "id", (int)r->id, "sched", sched,
+                     "cpus", (int)(b ? b->ncpus : r->cpus),
+                     "domains", (int)r->ndoms, "managed", (int)r->nmanaged,
+                     "busy_pct", r->busy_ok ? jreal(r->busy) : json_null(),
+                     "wait_pct", r->wait_ok ? jreal(r->wait) : json_null(),
+                     "cpu_list", b ? json_string(b->cpus) : json_null(),
+                     "tslice_ms", b && b->tslice_ms >= 0 ?
+                                  json_integer(b->tslice_ms) : json_null(),
+                     "ratelimit_us", b && b->ratelimit_us >= 0 ?
+                                     json_integer(b->ratelimit_us) :
+                                     json_null());
+}
+
 static json_t *cpupools(const struct daemon *d)
 {
     struct pool_row r[MAX_POOLS];
+    struct backend_cpupool bp[MAX_POOLS];
+    const struct backend_cpupool *b;
     unsigned int n = 0, i, k;
+    int nb, j;
     json_t *a = json_array();
 
     for ( i = 0; i < d->ndoms; i++ )
@@ -173,13 +199,26 @@ static json_t *cpupools(const struct daemon *d)
                 r[k].wait = dc->metric[M_CPU_WAIT];
         }
     }
+    /* The backend's view adds pools without domains and their parameters. */
+    nb = daemon_cpupools(d, bp, MAX_POOLS);
     for ( k = 0; k < n; k++ )
-        json_array_append_new(a, json_pack(
-            "{s:i, s:s, s:i, s:i, s:i, s:o, s:o}", "id", (int)r[k].id,
-            "sched", policy_sched_name(r[k].sched), "cpus", (int)r[k].cpus,
-            "domains", (int)r[k].ndoms, "managed", (int)r[k].nmanaged,
-            "busy_pct", r[k].busy_ok ? jreal(r[k].busy) : json_null(),
-            "wait_pct", r[k].wait_ok ? jreal(r[k].wait) : json_null()));
+    {
+        for ( j = 0; j < nb && j < MAX_POOLS && bp[j].id != r[k].id; j++ )
+            ;
+        b = j < nb && j < MAX_POOLS ? &bp[j] : NULL;
+        json_array_append_new(a, pool_json(&r[k], b ? b->sched :
+                                           policy_sched_name(r[k].sched), b));
+    }
+    for ( j = 0; j < nb && j < MAX_POOLS; j++ )
+    {
+        for ( k = 0; k < n && r[k].id != bp[j].id; k++ )
+            ;
+        if ( k == n )
+            json_array_append_new(a, pool_json(&(struct pool_row){
+                                                   .id = bp[j].id,
+                                                   .cpus = bp[j].ncpus },
+                                               bp[j].sched, &bp[j]));
+    }
     return a;
 }
 

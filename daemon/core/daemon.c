@@ -201,6 +201,8 @@ int daemon_poll(struct daemon *d)
         return d->ops->finite ? rc : 0;
     }
     d->ndoms = rc;
+    /* What the backend sees can change (a signal lost or back). */
+    d->ops->info(d->be, &d->info);
     if ( d->rec && record_poll(d->rec, now, d->samples, d->ndoms) )
     {
         record_close(d->rec);
@@ -439,6 +441,14 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
     log_notice("d%u %s: %s%s", s->domid, s->name,
                cls ? "pinned to " : "unpinned", cls ? cls : "");
     return 0;
+}
+
+int daemon_cpupools(const struct daemon *d, struct backend_cpupool *out,
+                    unsigned int max)
+{
+    if ( !d->ops || !d->ops->cpupools || !d->be )
+        return -EOPNOTSUPP;
+    return d->ops->cpupools(d->be, out, max);
 }
 
 bool daemon_has_iotrace(const struct daemon *d)

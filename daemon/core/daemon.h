@@ -53,6 +53,14 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
 /* Index of a domain in d->samples by name or domid text, or -1. */
 int daemon_find_domain(const struct daemon *d, const char *domain);
 
+/*
+ * The host's cpupools with their scheduler parameters, into out[0..max):
+ * how many there are (only max filled), or -EOPNOTSUPP when the backend
+ * does not know them (a recording).
+ */
+int daemon_cpupools(const struct daemon *d, struct backend_cpupool *out,
+                    unsigned int max);
+
 /* Whether the backend can trace a domain's requests (coopctl iotrace). */
 bool daemon_has_iotrace(const struct daemon *d);
 

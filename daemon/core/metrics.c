@@ -325,10 +325,10 @@ static const struct dom_gauge dom_gauges[] = {
       .help = "Largest cpu-wait among the other favoured domains of its cpupool.",
       .m = M_CPUPOOL_WAIT, .scale = 0.01 },
     { .name = "coopvmm_domain_dm_cpu_ratio",
-      .help = "CPU of its device model process in dom0, share of one pCPU.",
+      .help = "CPU use of its device model in dom0, share of one pCPU (smoothed).",
       .m = M_DM_CPU, .scale = 0.01 },
     { .name = "coopvmm_domain_dm_runs_per_second",
-      .help = "Times its device model process was scheduled in, per second.",
+      .help = "Times its device model's main thread ran, per second (smoothed).",
       .m = M_DM_RUNS, .scale = 1 },
     { .name = "coopvmm_domain_effect_before_ratio",
       .help = "Effect check of the last class change: the measure at the "
