@@ -176,6 +176,8 @@ static int parse_serve_key(struct phase *ph, const char *key, uint32_t len,
         sp->requests = v;
     else if ( word_is(key, len, "warmup-ms") && v <= 3600000 )
         sp->warmup_ns = v * 1000000ULL;
+    else if ( word_is(key, len, "ipms") && v >= 1 && v <= 0xffffffffULL )
+        sp->ipms = (uint32_t)v;
     else
         return 0;
     return 1;

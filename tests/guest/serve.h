@@ -21,6 +21,7 @@ struct serve_params {
     uint64_t requests;          /* window = requests periods, if non-zero */
     uint64_t window_ns;         /* else the window's length */
     uint64_t warmup_ns;         /* before the first window, not reported */
+    uint32_t ipms;              /* work-loop iterations per ms; 0: calibrate */
 };
 
 /* What one window measured. */

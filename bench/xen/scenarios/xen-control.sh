@@ -46,7 +46,16 @@ IO=${COOPVMM_TEST_BENCH_IO:-20}
 # the largest weight alone gave the server its demand with nothing idle.
 ORACLE_credit=${COOPVMM_TEST_BENCH_ORACLE_CREDIT:-65535:0}
 ORACLE_credit2=${COOPVMM_TEST_BENCH_ORACLE_CREDIT2:-65535:0}
-SERVE="serve period-ms=$PERIOD work-us=$WORK io=$IO warmup-ms=$((WARM * 1000)) seconds=$WIN; hold"
+# The work loop's speed (iterations per ms), measured once per boot by a
+# server alone in the pool and given to every server after it (ipms=), so
+# that all runs of a boot do the same work: a server calibrating itself
+# at its own start saw the host's speed of that moment (bench/RESULTS.md
+# part 5: 153 000 to 302 000 in one boot).  COOPVMM_TEST_BENCH_IPMS
+# forces a value.
+IPMS=${COOPVMM_TEST_BENCH_IPMS:-}
+serve_cmd() {
+    echo "serve period-ms=$PERIOD work-us=$WORK io=$IO warmup-ms=$((WARM * 1000)) seconds=$WIN${IPMS:+ ipms=$IPMS}; hold"
+}
 
 # cpu_snap FILE: "name seconds" of every domain, from one xl list.
 cpu_snap() {
@@ -90,7 +99,7 @@ run_one() {
     # All created paused and the oracle's values set before anything runs;
     # the server calibrates its work while dom0 is quiet (dom0's activity
     # slows the other emulated CPU under TCG), the spinners start 1 s later.
-    guest_create_paused srv "$SERVE" || { fail "create-srv-$tag" "xl create failed"; return; }
+    guest_create_paused srv "$(serve_cmd)" || { fail "create-srv-$tag" "xl create failed"; return; }
     h=1
     while [ $h -le "$K" ]; do
         guest_create_paused "hog$h" "spin seconds=60; loop" || fail "create-hog$h-$tag" "xl create failed"
@@ -169,6 +178,24 @@ run_one() {
     h=1
     while [ $h -le "$K" ]; do guest_destroy "hog$h"; h=$((h + 1)); done
 }
+
+# calibrate: IPMS from a server alone in a one-CPU pool, dom0 quiet.
+calibrate() {
+    pool_make p1 credit 1 || fail pool-calibrate "no pool p1"
+    guest_cfg cal "serve period-ms=$PERIOD work-us=$WORK io=$IO seconds=1; hold" 'pool = "p1"'
+    T=60 run xl create "/tmp/cal.cfg" > /tmp/cal.create 2>&1
+    id=$(guest_domid cal)
+    w=0
+    while ! guest_lines "$id" | grep -q '^COOPGUEST serve ' && [ $w -lt 120 ]; do
+        sleep 0.5
+        w=$((w + 1))
+    done
+    IPMS=$(field "$(guest_lines "$id" | grep '^COOPGUEST serve ' | tail -1)" ipms)
+    guest_destroy cal
+    pool_drop p1 1
+    check_range calibrate-ipms 1 4294967295 "${IPMS:-0}" "work-loop iterations per ms, measured alone:"
+}
+[ -n "$IPMS" ] || calibrate
 
 for sched in $SCHEDS; do
     pool_make p1 "$sched" 1 || fail "pool-$sched" "no $sched pool p1"
