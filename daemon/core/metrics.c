@@ -3,13 +3,15 @@
  * metrics.c - the text exposition of the daemon's state, for Prometheus.
  *
  * The consumers are a node exporter's textfile collector and promtool,
- * which parse the Prometheus text format (0.0.4), so the output stays in
- * what that format and OpenMetrics share: # HELP and # TYPE before each
- * family, counters named *_total, units spelled in the names (seconds,
- * ratio, per_second), info-like series as gauges of value 1 named *_info,
- * and "# EOF" last (a comment to the 0.0.4 parser, the end marker to an
- * OpenMetrics one).  A rate that is not known yet (first poll, missing
- * signal) is left out rather than written as 0.
+ * which parse the Prometheus text format (0.0.4), and that is the format:
+ * # HELP and # TYPE before each family, named as its samples (counters
+ * *_total), units spelled in the names (seconds, ratio, per_second),
+ * info-like series as gauges of value 1 named *_info, and "# EOF" last, a
+ * comment to the 0.0.4 parser that lets a reader see the text is whole.
+ * It is not OpenMetrics, whose TYPE line names a counter without its
+ * _total: one file cannot satisfy both parsers, and the textfile
+ * collector reads 0.0.4.  A rate that is not known yet (first poll,
+ * missing signal) is left out rather than written as 0.
  *
  * Reads struct daemon only; never changes it.
  */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * metrics.h - the daemon's state as a Prometheus/OpenMetrics text
- * exposition, for `coopctl metrics` and for the metrics file a node
- * exporter's textfile collector reads.
+ * metrics.h - the daemon's state in the Prometheus text format (0.0.4),
+ * for `coopctl metrics` and for the metrics file a node exporter's
+ * textfile collector reads.
  */
 #ifndef COOPVMM_METRICS_H
 #define COOPVMM_METRICS_H
