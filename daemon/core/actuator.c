@@ -147,9 +147,23 @@ static int apply(struct daemon *d, struct policy_sample *s,
     return 0;
 }
 
-static void dry_run(const struct policy_sample *s, unsigned int mask,
-                    uint32_t w, uint32_t c)
+/*
+ * Dry run: say what would be set, once per change of what is wanted (a
+ * dry run sets nothing, so the same values are wanted every poll).
+ */
+static void dry_run(struct daemon *d, const struct policy_sample *s,
+                    unsigned int mask, uint32_t w, uint32_t c)
 {
+    struct state_ent *e = state_entry(d->state, s);
+
+    if ( e && e->dry_said && e->dry_w == w && e->dry_c == c )
+        return;
+    if ( e )
+    {
+        e->dry_said = true;
+        e->dry_w = w;
+        e->dry_c = c;
+    }
     log_info("dry-run: d%u %s: would set%s%.0u%s%.0u", s->domid, s->name,
              mask & POLICY_SET_WEIGHT ? " weight " : "",
              mask & POLICY_SET_WEIGHT ? w : 0,
@@ -170,9 +184,14 @@ static unsigned int act(struct daemon *d, enum act_mode mode)
         struct state_ent *e;
 
         if ( !(mask = want(d, i, mode, &w, &c)) )
+        {
+            /* Nothing wanted any more: the next want is said again. */
+            if ( d->dry_run && (e = state_entry(d->state, s)) )
+                e->dry_said = false;
             continue;
+        }
         if ( d->dry_run )
-            dry_run(s, mask, w, c);
+            dry_run(d, s, mask, w, c);
         else if ( (e = state_entry(d->state, s)) )
             state_intend(d->state, e, s, mask, w, c);
     }

@@ -40,6 +40,8 @@ struct state_ent {
     bool leaving;               /* seen shutting down or dying */
     bool failed;                /* its last scheduler call failed (said) */
     bool superseded;            /* a newer domain of the guest has it */
+    bool dry_said;              /* dry-run: dry_w/dry_c said, still wanted */
+    uint32_t dry_w, dry_c;      /* dry-run: the values last said "would set" */
     uint64_t last_poll;         /* the last poll it was sampled in */
 };
 

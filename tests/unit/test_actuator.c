@@ -188,9 +188,21 @@ static void test_dry_run(void **ctx)
     d.dry_run = true;
     decide(0, W, 512, 0);
     act_decisions(&d);
+    /* The same want on the next polls: said once, not every poll. */
+    act_decisions(&d);
+    act_decisions(&d);
     act_restore_all(&d);
     assert_int_equal(host.gets + host.sets, 0);
     assert_int_equal(logcap_count("dry-run: d1 g1: would set weight 512"), 1);
+    /* Another want is said; back to the base, then the first again too. */
+    decide(0, W, 768, 0);
+    act_decisions(&d);
+    assert_int_equal(logcap_count("dry-run: d1 g1: would set weight 768"), 1);
+    decide(0, W, 256, 0);
+    act_decisions(&d);
+    decide(0, W, 512, 0);
+    act_decisions(&d);
+    assert_int_equal(logcap_count("dry-run: d1 g1: would set weight 512"), 2);
     assert_string_equal(get_file("state"), "");
     stop();
 }
