@@ -16,7 +16,8 @@
 #     checking its command line (dm_pid in coopctl status -j);
 #   - see dm-runs and dm-cpu rise with the guest's I/O and fall after it;
 #   - make the guest io-bound from its device model's round trips alone
-#     (weight 1024: share 80% of the pool beside the spinner's 256), and
+#     (weight 26624: the shipped share 99% of the pool beside the
+#     spinner's 256, 25344, to 4 significant bits), and
 #     put it back to base after; never make the spinner a cpu-hog (that
 #     needs cpu-demand, which only the hv-patch provides);
 #   - after the reboot (xl makes a new domain), count the new qemu-xen,
@@ -117,8 +118,8 @@ scheck dm-cpu-rise "dm-cpu %: quiet $quiet_cpu, burst $burst_cpu (>= 2x quiet + 
 scheck dm-cpu-fall "dm-cpu %: burst $burst_cpu, after $after_cpu (<= burst / 2)" \
     is "$after_cpu" "<=" "$(awk -v b="$burst_cpu" 'BEGIN { print b / 2 }')"
 P=$(dclass_poll $LOG hvm io-bound)
-scheck io-bound "hvm io-bound at poll ${P:-never}; xl sched-credit weight cap in the burst: $W_BURST (share 80% beside 256: 1024)" \
-    eval '[ -n "$P" ] && [ "$W_BURST" = "1024 0" ]'
+scheck io-bound "hvm io-bound at poll ${P:-never}; xl sched-credit weight cap in the burst: $W_BURST (share 99% beside 256: 26624)" \
+    eval '[ -n "$P" ] && [ "$W_BURST" = "26624 0" ]'
 B=$(dclass_lines $LOG | grep -c '^hvm: io-bound -> base$')
 scheck io-bound-leaves "hvm io-bound -> base lines: $B; weight cap after: $W_AFTER" \
     eval '[ "$B" -ge 1 ] && [ "$W_AFTER" = "256 0" ]'
