@@ -31,7 +31,7 @@ run coopctl -s "$DSOCK" status
 check_eq banner-ioreq "$(sabotage "ioreq MISSING")" \
     "$(sed -n 's/.* started: .*signals: cpu yes, \(ioreq [A-Za-z]*\),.*/\1/p' $LOG)" "start-up banner:"
 check_eq warning-once 1 \
-    "$(grep -c '^hypervisor lacks the coopvmm ioreq patch: the ioreq signal is missing; classifying on CPU and PV I/O only$' $LOG)" \
+    "$(grep -c '^hypervisor lacks the coopvmm ioreq patch: the ioreq and runstate signals are missing; classifying on CPU and PV I/O only$' $LOG)" \
     "'hypervisor lacks the coopvmm ioreq patch' lines:"
 S=$(coopctl -s "$DSOCK" status | sed -n '1s/.*, signals \([^ ]*\).*/\1/p')
 scheck status-signals "coopctl status: signals $S (expected cpu,vbd,net,dm)" \

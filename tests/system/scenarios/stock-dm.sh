@@ -83,8 +83,16 @@ scheck dm-pid "coopvmmd's dm_pid $(echo "$J" | jget dm_pid), xenstore's $pid, wh
 # 18 law: the pools' scheduler parameters and the guests' affinity, shown.
 P=$(jpools)
 note "cpupools: $P"
-scheck pools-params "credit pools with a time slice and a rate limit: $P" \
-    eval 'echo "$P" | grep -q "\"sched\":\"credit\",\"cpus\":1,\"cpu_list\":\"1\",\"tslice_ms\":[0-9][0-9]*,\"ratelimit_us\":[0-9][0-9]*"'
+# pool1_ok: the cpupool of pCPU 1 (p1) says credit, one pCPU, a time
+# slice and a rate limit, whatever the order of its keys.
+pool1_ok() {
+    p1=$(echo "$P" | grep -o '{[^}]*"cpu_list":"1"[^}]*}')
+    for k in '"sched":"credit"' '"cpus":1[,}]' '"tslice_ms":[0-9][0-9]*[,}]' \
+             '"ratelimit_us":[0-9][0-9]*[,}]'; do
+        echo "$p1" | grep -q "$k" || return 1
+    done
+}
+scheck pools-params "credit pools with a time slice and a rate limit: $P" pool1_ok
 scheck affinity "hvm: pool_cpus $(echo "$J" | jget pool_cpus), affinity_cpus $(echo "$J" | jget affinity_cpus), hard_pinned $(echo "$J" | jget hard_pinned)" \
     eval '[ "$(echo "$J" | jget affinity_cpus)" = 1 ] && [ "$(echo "$J" | jget hard_pinned)" = false ]'
 
