@@ -120,9 +120,19 @@ static void xen_fill(struct backend *b, const xc_domaininfo_t *in,
     bool dying = in->flags & XEN_DOMINF_dying;
 
     xen_fill_xs(b, in, d);
-    /* A dying domain's scheduler calls fail with ESRCH: don't ask. */
-    if ( !dying && xen_sched_due(b, d, sched) )
+    /*
+     * A dying domain's scheduler calls fail with ESRCH: don't ask.  One
+     * that had not run at the last read is being built, and the toolstack
+     * sets its values before it lets it run (xl on a reboot: those of the
+     * guest's previous domain): read them again until it has run, so that
+     * the sample that first shows it running (state.c takes no base
+     * before) shows them, not Xen's default read at first sight.
+     */
+    if ( !dying && (xen_sched_due(b, d, sched) || d->sched_unrun) )
+    {
         xen_sched_read(b, d, sched);
+        d->sched_unrun = !in->cpu_time;
+    }
     if ( !dying && xen_affinity_due(d, in) )
         xen_affinity_read(b, d, in);
 

@@ -95,6 +95,7 @@ struct xen_dom {
     uint64_t sched_poll;        /* last read of weight/cap; 0: never */
     bool sched_ok;              /* that read worked */
     bool sched_dirty;           /* we set them since: read again */
+    bool sched_unrun;           /* read before it ever ran: read again */
     enum policy_sched sched;    /* the scheduler they were read from */
     uint32_t weight, cap;
     uint64_t affinity_poll;     /* last read of the vCPUs' affinity; 0: due */

@@ -30,7 +30,7 @@ dstart record /tmp/record.conf --record "$REC" || fail start "coopvmmd did not s
 dwait_poll $LOG $POLLS 80
 dstop TERM
 check_eq exit-status 0 "$DRC" "coopvmmd after SIGTERM:"
-check_eq header "coopvmm-recording 1" "$(head -1 $REC)" "first line of the recording:"
+check_eq header "coopvmm-recording 2" "$(head -1 $REC)" "first line of the recording:"
 check_range polls "$POLLS" $((POLLS + 2)) "$(grep -c '^t ' $REC)" "polls recorded"
 dclass_lines $LOG | sed "s/^/COOPTEST-OUT $SCENARIO: live: /"
 check_eq live-decisions "$(sabotage "io:io-bound hog:cpu-hog idle:idle io:idle")" \
