@@ -199,11 +199,14 @@ void policy_cpupool_add(const struct policy_config *cfg, struct cpupool_acc *pa,
     double demand = policy_demand_pcpu(st, s);
     bool active = demand >= POLICY_ACTIVE_MIN;
 
+    /*
+     * A share class's domain asks for its share active or not: its own
+     * weight then stays put while it idles between bursts (an idle domain
+     * takes no CPU whatever its weight), instead of falling to its base
+     * and coming back a poll late when the burst starts.
+     */
     if ( k && k->weight_kind == POLICY_WEIGHT_SHARE )
-    {
-        if ( active )
-            pa->share_sum += k->weight / 100.0;
-    }
+        pa->share_sum += k->weight / 100.0;
     else if ( active )
         pa->share_units += (double)target_weight(k, o, s, NULL) *
                            units_per_weight(s);

@@ -176,7 +176,7 @@ static unsigned int act(struct daemon *d, enum act_mode mode)
 {
     unsigned int i, mask, n = 0, held = 0;
     bool durable;
-    uint32_t w, c;
+    uint32_t w, c, was_w, was_c;
 
     for ( i = 0; i < d->ndoms; i++ )
     {
@@ -218,9 +218,21 @@ static unsigned int act(struct daemon *d, enum act_mode mode)
             if ( !mask )
                 continue;
         }
+        was_w = s->weight;
+        was_c = s->cap;
         if ( apply(d, s, mask, w, c) )
             continue;
         n++;
+        /* A class change logs its values; a target that moved on its own
+         * (a share recomputed as the pool changed, cap = rest) says so. */
+        if ( mode == ACT_DECIDE && !d->paused && d->conf &&
+             !d->decisions[i].class_changed &&
+             !(s->flags & POLICY_DOM_SHUTDOWN) )
+            log_info("d%u %s: %s: weight %u -> %u, cap %u -> %u (target "
+                     "recomputed from its cpupool's active domains)", s->domid,
+                     s->name, policy_class_name(&d->conf->policy,
+                                                d->decisions[i].cls),
+                     was_w, s->weight, was_c, s->cap);
         if ( (s->flags & POLICY_DOM_SHUTDOWN) && mode == ACT_DECIDE &&
              !d->paused )
             log_info("d%u %s: shutting down: base weight %u cap %u put back "

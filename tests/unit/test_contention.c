@@ -340,6 +340,42 @@ static void test_hogs_alone_unchanged(void **state)
     policy_free(pe);
 }
 
+/*
+ * A share domain that idles for a poll between bursts (still io-bound)
+ * keeps its weight: it asks for its share active or not.
+ */
+static void test_share_idle_keeps(void **state)
+{
+    struct policy_config cfg = ship_cfg();
+    struct policy_engine *pe;
+    struct policy_sample s[2];
+    struct policy_decision d[2];
+    unsigned int t;
+
+    (void)state;
+    cfg.dwell = 3;              /* an idle poll does not make it leave */
+    pe = policy_new(&cfg, 8);
+    s[0] = dom(1, 7);
+    s[1] = dom(2, 7);
+    poll(pe, 0, s, 2, d);
+    for ( t = 1; t <= 3; t++ )
+    {
+        pool_second(s, 1, 300, 700);
+        poll(pe, t * SEC, s, 2, d);
+    }
+    assert_string_equal(policy_class_name(&cfg, d[0].cls), "io-bound");
+    /* 80 % of the pool against 256: 0.8 x 256 / 0.2 = 1024. */
+    assert_int_equal(d[0].weight, 1024);
+    /* Idle for a second (no demand, so it waits for nothing either). */
+    tick(&s[0], 0, 0, 100);
+    tick(&s[1], 1000, 0, 0);
+    poll(pe, 4 * SEC, s, 2, d);
+    assert_string_equal(policy_class_name(&cfg, d[0].cls), "io-bound");
+    assert_true(d[0].metric[M_CPU_DEMAND] < 1);
+    assert_int_equal(d[0].weight, 1024);
+    policy_free(pe);
+}
+
 /* Alone in its pool, an I/O domain keeps its base: nothing to share. */
 static void test_share_uncontended(void **state)
 {
@@ -506,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_share_and_rest),
         cmocka_unit_test(test_hogs_alone_unchanged),
         cmocka_unit_test(test_share_uncontended),
+        cmocka_unit_test(test_share_idle_keeps),
         cmocka_unit_test(test_share_credit2),
         cmocka_unit_test(test_cap_never_loosened),
         cmocka_unit_test(test_effect_undone),
