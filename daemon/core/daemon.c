@@ -423,6 +423,22 @@ int daemon_pin(struct daemon *d, const char *domain, const char *cls,
         return -ENOENT;
     }
     s = &d->samples[i];
+    /* A pin would be shown and do nothing: say why instead. */
+    if ( cls && d->decisions[i].unmanaged != POLICY_MANAGED )
+    {
+        static const char *const why[] = {
+            [POLICY_EXCL_DOM0] = "dom0 (manage-dom0 is off)",
+            [POLICY_EXCL_OVERRIDE] = "excluded by an override",
+            [POLICY_EXCL_SCHED] = "not on a credit or credit2 cpupool",
+            [POLICY_EXCL_DYING] = "dying",
+        };
+        unsigned int u = d->decisions[i].unmanaged;
+
+        snprintf(err, errlen, "cannot pin %s: coopvmm does not manage it: %s",
+                 domain, u < sizeof(why) / sizeof(why[0]) && why[u] ? why[u]
+                                                                 : "unmanaged");
+        return -EPERM;
+    }
     if ( cls && (k = class_index(&d->conf->policy, cls)) == POLICY_CLASS_NONE )
     {
         snprintf(err, errlen, "no class %s", cls);
