@@ -13,7 +13,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "file.h"
@@ -59,10 +63,56 @@ uint64_t *record_counter(struct policy_counters *c, unsigned int i)
  * directory, never a FIFO, private (a recording shows every guest's
  * load).
  */
+/* Does the gzip file on fd read to its end?  (Takes fd.) */
+static bool gz_whole(int fd)
+{
+    gzFile g = gzdopen(fd, "rb");
+    static char buf[65536];
+    int n, err = Z_OK;
+
+    if ( !g )
+    {
+        close(fd);
+        return true;                /* cannot tell: append as before */
+    }
+    while ( (n = gzread(g, buf, sizeof(buf))) > 0 )
+        ;
+    /* A cut member reads as a short end: Z_BUF_ERROR, n == 0. */
+    gzerror(g, &err);
+    gzclose(g);
+    return n == 0 && err == Z_OK;
+}
+
+/*
+ * A gzip recording cut short (the daemon killed or the host down while it
+ * wrote) cannot be appended to: its last member has no end, and a reader
+ * would stop there, losing every poll after.  It is set aside as
+ * NAME.cut-SECONDS (readable up to its last poll: each poll is flushed)
+ * and a new file started.
+ */
+static void gz_set_aside_if_cut(int dirfd, const char *base,
+                                const char *path)
+{
+    int fd = file_open_own(dirfd, base, O_RDONLY, 0);
+    char aside[PATH_MAX];
+
+    if ( fd < 0 || gz_whole(fd) )
+        return;
+    snprintf(aside, sizeof(aside), "%s.cut-%lld", base,
+             (long long)time(NULL));
+    if ( renameat(dirfd, base, dirfd, aside) )
+        log_warn("recording %s is cut short and cannot be set aside; "
+                 "appending to it", path);
+    else
+        log_warnx("recording %s was cut short (a crash?): kept as %s, "
+                  "a new one started", path, aside);
+}
+
 static int open_file(const char *path)
 {
     const char *base;
     int dirfd = file_dir_open(path, &base), fd;
+    size_t len = strlen(path);
 
     if ( dirfd < 0 )
     {
@@ -70,6 +120,8 @@ static int open_file(const char *path)
                  strerror(-dirfd));
         return dirfd;
     }
+    if ( len > 3 && !strcmp(path + len - 3, ".gz") )
+        gz_set_aside_if_cut(dirfd, base, path);
     fd = file_open_own(dirfd, base, O_WRONLY | O_APPEND | O_CREAT, 0600);
     close(dirfd);
     if ( fd < 0 )
