@@ -183,10 +183,13 @@ static void print_summary(FILE *f, json_t *dm)
     if ( json_is_object(ec) )
         fprintf(f, "effect check: judged after %lld polls, kept if the wait "
                 "fell by %.0f%%, else undone and barred for %.0f s; "
-                "%lld helped, %lld undone\n", ctl_jint(ec, "polls"),
+                "%lld helped, %lld undone%s\n", ctl_jint(ec, "polls"),
                 json_number_value(json_object_get(ec, "min_pct")),
                 json_number_value(json_object_get(ec, "hold_off_s")),
-                ctl_jint(dm, "effects_helped"), ctl_jint(dm, "effects_undone"));
+                ctl_jint(dm, "effects_helped"), ctl_jint(dm, "effects_undone"),
+                /* It judges by the wait, which needs the runstate sums. */
+                has_signal(dm, "runstate") ? "" : " (nothing is judged "
+                "without the runstate signal)");
     else
         fprintf(f, "effect check: off\n");
 }
