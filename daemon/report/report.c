@@ -10,6 +10,7 @@
  * report never touches a live daemon's state file, socket or metrics.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,7 @@ int report_run(const struct report_args *a)
     struct rpt_time tm = { 0 };
     uint64_t bytes = 0;
     int rc = 0, ready = 0;
+    bool cut = false;
 
     memset(d, 0, sizeof(d));
     memset(r, 0, sizeof(r));
@@ -183,6 +185,16 @@ int report_run(const struct report_args *a)
     if ( rc )
         goto out;           /* said why: the configuration, the recording */
     rc = run_all(d, r, n);
+    /*
+     * A recording that ends damaged (cut short by a crash, or still being
+     * written): the reader said where; the report covers the polls before,
+     * and the exit status says the input was damaged.
+     */
+    if ( rc < 0 && rc != -EPROTO && tm.polls )
+    {
+        cut = true;
+        rc = 0;
+    }
     for ( i = 0; i < n; i++ )
         rc = rc ? rc : rpt_csv_close(&r[i]);
     if ( !rc && !tm.polls )
@@ -194,9 +206,10 @@ int report_run(const struct report_args *a)
         fprintf(stderr, "coopvmmd: no report of %s: %s\n", a->replay_path,
                 rc == -EPROTO ? "the two runs went apart" : strerror(-rc));
     else
-        printf("report: %s/index.html (%llu KiB), %llu polls\n", a->dir,
+        printf("report: %s/index.html (%llu KiB), %llu polls%s\n", a->dir,
                (unsigned long long)(bytes + 1023) / 1024,
-               (unsigned long long)tm.polls);
+               (unsigned long long)tm.polls, cut ? ", up to where the "
+               "recording is damaged (said above)" : "");
 
  out:
     for ( i = 0; i < (unsigned int)ready; i++ )
@@ -204,5 +217,5 @@ int report_run(const struct report_args *a)
         rpt_run_free(&r[i]);
         teardown(&d[i]);
     }
-    return rc ? 1 : 0;
+    return rc || cut ? 1 : 0;
 }
