@@ -110,6 +110,7 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
 TEST_SRC_uuid   := daemon/lib/uuid.c
+TEST_SRC_xenupdate := daemon/backend/xen/xen_update.c daemon/lib/log.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
 TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
