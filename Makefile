@@ -80,7 +80,7 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps test-deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-layout check-fuzz check-xen bench bench-replay bench-xen \
+        check-layout check-fuzz check-xen check-xen420 bench bench-replay bench-xen \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -176,6 +176,7 @@ TEST_DEB_docs   := mandoc
 TEST_DEB_layout := python3
 TEST_DEB_xen    := $(DEB_XEN) $(DEB_HVM) qemu-system-x86 cpio file kmod \
                    time strace binutils procps
+TEST_DEB_xen420 := $(TEST_DEB_xen) debootstrap debian-archive-keyring git
 TEST_DEB_fresh  := debootstrap git
 TEST_DEB    = $(sort $(foreach s,$(CHECK_SUITES),$(TEST_DEB_$(s))))
 
@@ -206,7 +207,7 @@ check: test-deps all
 	tests/run-all $(CHECK_SUITES)
 
 CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen \
-                fresh
+                xen420 fresh
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -232,6 +233,10 @@ check-hv:
 # The system test: Xen booted under QEMU (see tests/system/README.md).
 check-xen: all
 	tests/run-all xen
+
+# The same on Debian 13: Xen 4.20, a trixie dom0 (tests/system/README.md).
+check-xen420:
+	tests/run-all xen420
 
 check-docs:
 	tests/run-all docs
