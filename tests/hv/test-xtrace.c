@@ -2,7 +2,8 @@
 /*
  * test-xtrace: xtrace_count() on trace streams laid out as xentrace
  * writes them (per-pCPU windows, t_rec records with and without TSC,
- * 4.17's and 4.20's runstate-change layouts), and on damaged ones.
+ * runstate changes as Xen's trace_runstate_change() writes them), and
+ * on damaged ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,20 +67,28 @@ static void window(unsigned int cpu)
     win = len - 4;
 }
 
-static void running(uint32_t domid, uint32_t vcpu, int v420)
+/*
+ * TRC_SCHED_RUNSTATE_CHANGE | old << 8 | new << 4, one word vCPU |
+ * domid << 16 (Xen 4.17 and 4.20 common/sched/core.c).  States:
+ * running 0, runnable 1, blocked 2, offline 3.
+ */
+static void runstate(uint32_t domid, uint32_t vcpu, unsigned int old,
+                     unsigned int new)
 {
-    /* old state runnable (1): 4.17 packs it at bit 16, 4.20 at bit 8. */
-    uint32_t x[2] = { vcpu | domid << 16, 0 | 1u << (v420 ? 8 : 16) };
+    uint32_t x[1] = { vcpu | domid << 16 };
 
-    rec(0x00021001, 1, 2, x);
+    rec(0x00021001 | old << 8 | new << 4, 1, 1, x);
+}
+
+static void running(uint32_t domid, uint32_t vcpu)
+{
+    runstate(domid, vcpu, 1, 0);        /* runnable -> running */
 }
 
 static void blocks(uint32_t domid)
 {
     /* running -> blocked: not a switch to this domain. */
-    uint32_t x[2] = { domid << 16, 2 };
-
-    rec(0x00021001, 1, 2, x);
+    runstate(domid, 0, 0, 2);
 }
 
 static void io(uint32_t event)
@@ -99,7 +108,7 @@ static void good_stream(void)
 
     len = win = 0;
     window(0);
-    running(1, 0, 0);                   /* 4.17 layout */
+    running(1, 0);
     for ( i = 0; i < 3; i++ )
         io(0x00082216);                 /* IOPORT_WRITE */
     io(0x00082016);                     /* IOPORT_READ */
@@ -109,13 +118,13 @@ static void good_stream(void)
     rec(0x00081003, 1, 3, lost);        /* a VMEXIT: not I/O */
     window(1);
     io(0x00082016);                     /* before any switch: unattributed */
-    running(2, 1, 1);                   /* 4.20 layout */
+    running(2, 1);
     io(0x00082017);
     rec(0x0001f001, 1, 3, lost);        /* LOST_RECORDS */
     last_window = len;
     window(0);
     io(0x00082216);                     /* d1 again: the pCPU remembers */
-    running(0x7fff, 0, 1);              /* idle */
+    running(0x7fff, 0);                 /* idle */
     window_end();
 
     CHECK_EQ(xtrace_count(buf, len, &c, &where), 0);

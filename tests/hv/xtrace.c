@@ -18,6 +18,9 @@
 #define TRC_HVM_IOPORT_WRITE        0x00082216u
 #define TRC_HVM_IOMEM_WRITE         0x00082217u
 #define TRC_64_FLAG                 0x100u
+/* trace_runstate_change(): old state << 8 | new state << 4 in the event. */
+#define TRC_RUNSTATE_STATES         0x330u
+#define TRC_RUNSTATE_NEW(ev)        (((ev) >> 4) & 3)
 #define RUNSTATE_running            0
 
 static uint32_t xtrace_word(const uint8_t *p)
@@ -118,9 +121,12 @@ int xtrace_count(const uint8_t *buf, size_t len, struct xtrace_counts *c,
         pos += size;
         if ( event == TRC_LOST_RECORDS )
             c->lost++;
-        else if ( event == TRC_SCHED_RUNSTATE_CHANGE && nextra >= 2 &&
-                  (w[1] & 0xff) == RUNSTATE_running )
-            c->cur[cpu] = w[0] >> 16;
+        else if ( (event & ~TRC_RUNSTATE_STATES) ==
+                  TRC_SCHED_RUNSTATE_CHANGE )
+        {
+            if ( nextra >= 1 && TRC_RUNSTATE_NEW(event) == RUNSTATE_running )
+                c->cur[cpu] = w[0] >> 16;
+        }
         else if ( (kind = xtrace_kind(event)) >= 0 )
             xtrace_add(c, c->cur[cpu], kind);
     }

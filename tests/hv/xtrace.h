@@ -14,9 +14,10 @@
  *
  * I/O records carry no domain: Xen writes them on the pCPU that runs the
  * vCPU.  Each pCPU's current domain is taken from the scheduler's
- * TRC_SCHED_RUNSTATE_CHANGE records (word 0: vCPU | domid << 16; word 1:
- * the new state in its low byte, on 4.17 and 4.20 alike) that switch a
- * vCPU to running on that pCPU; so the trace must include the TRC_SCHED
+ * TRC_SCHED_RUNSTATE_CHANGE records that switch a vCPU to running on
+ * that pCPU: Xen (common/sched/core.c trace_runstate_change(), 4.17 and
+ * 4.20 alike) puts the old state in bits 8-9 and the new state in bits
+ * 4-5 of the event number itself, and one extra word, vCPU | domid << 16; so the trace must include the TRC_SCHED
  * class (xentrace -e 0x000af000: HVM and scheduler) and start before the
  * domains of interest run.  A record on a pCPU whose current domain is
  * not known yet counts as "unattributed".
