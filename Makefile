@@ -21,15 +21,16 @@ DESTDIR     ?=
 # libraries first.  Each variable runs it once.  A missing module stops
 # the build with the Debian package to install, never with empty flags.
 PKG_CONFIG  ?= pkg-config
-DAEMON_PKGS := xencontrol xenstore xenstat libconfuse jansson zlib
-COOPCTL_PKGS := jansson
+DAEMON_PKGS := xencontrol xenstore libconfuse jansson zlib
+# coopctl: jansson, and ncurses for its top.
+COOPCTL_PKGS := jansson ncursesw
 PKG_DEB_xencontrol := libxen-dev
 PKG_DEB_xenstore   := libxen-dev
-PKG_DEB_xenstat    := libxen-dev
 PKG_DEB_libconfuse := libconfuse-dev
 PKG_DEB_jansson    := libjansson-dev
 PKG_DEB_zlib       := zlib1g-dev
 PKG_DEB_cmocka     := libcmocka-dev
+PKG_DEB_ncursesw   := libncurses-dev
 pkg_fix  = apt-get install $(or $(PKG_DEB_$(1)),the package with $(1).pc), or run \
            make $(if $(filter cmocka,$(1)),test-deps,deps)
 pkg_need = $(if $(shell command -v $(PKG_CONFIG)),,$(error $(PKG_CONFIG) \
@@ -50,7 +51,8 @@ WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Werror
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS   = -std=gnu11 $(CFLAGS) $(WARN) -D_GNU_SOURCE \
-               -Ipolicy $(addprefix -I,$(DAEMON_DIRS)) -Ihv-patch/include \
+               -Ipolicy $(addprefix -I,$(DAEMON_DIRS)) -Idaemon/coopctl \
+               -Ihv-patch/include \
                $(PKG_CFLAGS) -MMD -MP
 SAN_FLAGS   := -O1 -g -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -69,18 +71,20 @@ B           := build
 POLICY_SRC  := $(wildcard policy/*.c)
 # coopvmmd: daemon/coopvmmd.c (options, start-up, the loop) and its parts.
 DAEMON_DIRS := daemon/core daemon/backend daemon/backend/xen \
-               daemon/control daemon/conf daemon/lib
+               daemon/control daemon/conf daemon/lib daemon/report
 DAEMON_SRC  := $(wildcard $(addsuffix /*.c,$(DAEMON_DIRS)))
 COOPVMMD_SRC := daemon/coopvmmd.c $(DAEMON_SRC) $(POLICY_SRC)
-COOPCTL_SRC := daemon/coopctl/coopctl.c
+COOPCTL_SRC := $(wildcard daemon/coopctl/*.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
                test_conf
 
 obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 
 .PHONY: all deps test-deps install uninstall clean check check-unit check-san \
-        check-conf check-daemon check-init check-docs check-ctl check-hv \
-        check-layout check-fuzz check-xen check-xen420 bench bench-replay bench-xen \
+        check-conf check-daemon check-killloop check-init check-docs \
+        check-ctl check-hv check-layout check-report check-fuzz \
+        check-hostile check-xen check-xen420 bench bench-replay bench-xen \
+        bench-report report-shot fuzz-long \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -96,7 +100,8 @@ $(B)/san/%.o: %.c
 $(B)/coopvmmd: $(call obj,plain,$(COOPVMMD_SRC))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-# coopctl is a socket client: it is built against jansson alone.
+# coopctl is a socket client: it is built against jansson and ncurses
+# alone (its top is an ncurses screen).
 $(call obj,plain,$(COOPCTL_SRC)): PKG_CFLAGS = $(COOPCTL_CFLAGS)
 $(B)/coopctl: $(call obj,plain,$(COOPCTL_SRC))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(COOPCTL_LIBS)
@@ -109,8 +114,14 @@ $(B)/san/coopvmmd: $(call obj,san,$(COOPVMMD_SRC))
 # sources in TEST_SRC_NAME.
 TEST_SRC_policy :=
 TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
+TEST_SRC_xen_text := $(TEST_SRC_xen)
+TEST_SRC_xen_dm := $(TEST_SRC_xen)
 TEST_SRC_uuid   := daemon/lib/uuid.c
 TEST_SRC_xenupdate := daemon/backend/xen/xen_update.c daemon/lib/log.c
+TEST_SRC_log    := daemon/lib/log.c
+TEST_SRC_record := daemon/backend/record.c daemon/backend/replay.c \
+                   daemon/backend/replay_host.c \
+                   daemon/lib/log.c daemon/lib/uuid.c daemon/lib/file.c
 TEST_MAIN_conf  := tests/conf/test_conf.c
 CONF_SRC        := $(filter-out %/conf_dump.c,$(wildcard daemon/conf/*.c))
 TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
@@ -119,11 +130,39 @@ TEST_SRC_conf   := $(CONF_SRC) daemon/conf/conf_dump.c daemon/lib/uuid.c
 # core; the calls that change the daemon's state go to the stand-ins of
 # tests/ctl/fixture.h through the linker's --wrap (TEST_LDFLAGS_NAME).
 TEST_SRC_control := daemon/core/daemon.c daemon/core/actuator.c \
-                    daemon/core/state.c daemon/backend/record.c \
+                    daemon/core/state_table.c daemon/core/state_file.c \
+                    daemon/core/state.c daemon/core/effects.c \
+                    daemon/control/control_status.c daemon/backend/record.c \
+                    daemon/core/metrics_file.c daemon/lib/file.c \
                     daemon/lib/uuid.c $(CONF_SRC)
 TEST_LDFLAGS_control := $(foreach f,reload pause resume pin, \
                           -Wl,--wrap=daemon_$(f))
+TEST_SRC_crowd     = $(TEST_SRC_control)
+TEST_LDFLAGS_crowd = $(TEST_LDFLAGS_control)
 TEST_SRC_shipped = $(TEST_SRC_conf)
+# The state and actuator tests capture the log (tests/unit/logcap.h) and
+# make the state file's system calls fail on demand (tests/unit/faults.h).
+STATE_SRC       := daemon/core/state.c daemon/core/state_table.c \
+                   daemon/core/state_file.c daemon/lib/log.c daemon/lib/uuid.c
+LOGCAP_WRAP     := $(foreach f,warn warnx err notice info debug, \
+                     -Wl,--wrap=log_$(f))
+FAULTS_WRAP     := $(foreach f,openat read write fsync renameat,-Wl,--wrap=$(f))
+TEST_SRC_state       := $(STATE_SRC)
+TEST_LDFLAGS_state   := $(LOGCAP_WRAP) $(FAULTS_WRAP)
+TEST_SRC_state_file  := $(STATE_SRC)
+TEST_LDFLAGS_state_file := $(LOGCAP_WRAP) $(FAULTS_WRAP)
+TEST_SRC_actuator    := daemon/core/actuator.c $(STATE_SRC)
+TEST_LDFLAGS_actuator := $(LOGCAP_WRAP) $(FAULTS_WRAP) -Wl,--wrap=record_set
+# coopctl's name fitting.
+TEST_SRC_names  := daemon/coopctl/ctl_names.c
+# The replay report's timeline buckets and files.
+TEST_SRC_report := daemon/report/report_collect.c \
+                   daemon/report/report_csv.c daemon/core/effects.c \
+                   daemon/core/metrics.c daemon/lib/log.c \
+                   daemon/lib/uuid.c daemon/lib/version.c
+# What status and the metrics say of the policy: as test_control.
+TEST_SRC_status = $(TEST_SRC_control)
+TEST_LDFLAGS_status = $(TEST_LDFLAGS_control)
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:
 $(B)/plain/test_%: $$(call obj,plain,$$(call test_main,$$*) $(POLICY_SRC) \
@@ -139,6 +178,7 @@ $(B)/san/test_%: $$(call obj,san,$$(call test_main,$$*) $(POLICY_SRC) \
 # The synthetic recording generator drives the real recording writer.
 $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
                                daemon/lib/log.c daemon/lib/uuid.c \
+                               daemon/lib/file.c \
                                $(POLICY_SRC))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ZLIB_LIBS) -lm
 
@@ -149,7 +189,7 @@ $(B)/genrec: $(call obj,plain,tests/tools/genrec.c daemon/backend/record.c \
 # service.  Each installs only the packages still missing (with nothing
 # missing it needs neither root nor the network), after apt-get update.
 DEB_BUILD   := gcc libc6-dev make pkg-config libxen-dev libconfuse-dev \
-               libjansson-dev zlib1g-dev
+               libjansson-dev zlib1g-dev libncurses-dev
 # hv-patch/build (from XEN_SRC; Debian's configs through apt-get download)
 DEB_XEN     := bison flex python3 dpkg-dev patch xz-utils
 # Libraries the system test's qemu-xen device model (hvm-dm scenario)
@@ -170,7 +210,10 @@ TEST_DEB_fuzz   := clang
 TEST_DEB_hv     := $(DEB_XEN)
 TEST_DEB_daemon := valgrind procps
 TEST_DEB_ctl    := valgrind python3 python3-prometheus-client util-linux \
-                   bsdutils procps
+                   bsdutils procps tmux
+# The replay report's page is opened in Debian's Chromium.
+TEST_DEB_report := chromium python3 bsdutils
+TEST_DEB_hostile := python3 util-linux
 TEST_DEB_init   := shellcheck procps insserv systemd man-db
 TEST_DEB_docs   := mandoc
 TEST_DEB_layout := python3
@@ -206,8 +249,8 @@ endif
 check: test-deps all
 	tests/run-all $(CHECK_SUITES)
 
-CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl init docs layout xen \
-                xen420 fresh
+CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl hostile report init \
+                docs layout xen xen420 fresh
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -221,14 +264,39 @@ check-conf: $(B)/coopvmmd
 check-daemon: all $(B)/genrec
 	tests/run-all daemon
 
+# kill -9 at 200 random moments on a host that keeps the values (about
+# 6 minutes; check-daemon runs 10).
+check-killloop: all
+	tests/daemon/killloop 200
+
 check-init: all $(B)/genrec
 	tests/run-all init
+
+# The faults found by hostile clients, files and configurations.
+check-hostile: all $(B)/genrec
+	tests/run-all hostile
+
+# The fuzzing campaign outside CI: FUZZ_LONG_RUNS executions of each
+# target, one at a time, each under the heavy lock; what they find is
+# merged into tests/fuzz/corpus (figures: tests/fuzz/README.md).
+FUZZ_LONG_RUNS ?= 10000000
+fuzz-long:
+	FUZZ_RUNS=$(FUZZ_LONG_RUNS) FUZZ_KEEP=1 \
+	    FUZZ_LOCK=/tmp/coopvmm-heavy.lock tests/fuzz/run
 
 check-ctl: all $(B)/genrec
 	tests/run-all ctl
 
 check-hv:
 	tests/run-all hv
+
+# The replay report, its page opened in headless Chromium.
+check-report: all $(B)/genrec
+	tests/run-all report
+
+# The README's picture: the demo recording's report, as Chromium shows it.
+report-shot: all $(B)/genrec
+	SHOT=doc/report-demo.png tests/report/run
 
 # The system test: Xen booted under QEMU (see tests/system/README.md).
 check-xen: all
@@ -256,15 +324,20 @@ san-bins: $(addprefix $(B)/san/,$(UNIT_TESTS)) $(B)/san/coopvmmd
 
 # ---------------------------------------------------------------- bench
 # make bench: every figure of bench/RESULTS.md.  bench-replay (parts 1
-# and 4, about a minute) and bench-xen (parts 2, 3 and 5: real Xen under
-# QEMU, 10 to 40 minutes) run alone too.
-bench: bench-replay bench-xen
+# and 4, about a minute), bench-report (part 6, about 3 minutes) and
+# bench-xen (parts 2, 3 and 5: real Xen under QEMU, about 1.5 hours) run
+# alone too.
+bench: bench-replay bench-report bench-xen
 
 bench-replay: all $(B)/genrec
 	bench/run
 
 bench-xen: all
 	bench/xen/run
+
+# Part 6: the replay report of a day of 100 domains (takes the heavy lock).
+bench-report: all $(B)/genrec
+	bench/report
 
 # ---------------------------------------------------------------- install
 # A fresh install observes: the configuration goes in with dry-run =

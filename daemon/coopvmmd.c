@@ -5,9 +5,12 @@
  * daemon.c's; this file decides when.
  *
  * Signal handlers only set flags; the loop acts on them between polls.
- * Start-up order: root check, config, pidfile lock, backend, daemonise,
- * pidfile contents last.  Every exit path restores base values unless the
- * configuration says otherwise.
+ * Start-up order: umask, options (every path made absolute: the daemon
+ * changes directory), root check, config, pidfile lock, backend,
+ * daemonise, pidfile contents last.  A failed start leaves no pid file.
+ * Every exit path restores base values unless the configuration says
+ * otherwise; the exit status says whether the run ended well (a damaged
+ * recording does not).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,20 +31,28 @@
 #include "conf_dump.h"
 #include "control.h"
 #include "daemon.h"
+#include "file.h"
 #include "log.h"
+#include "metrics_file.h"
 #include "record.h"
 #include "replay.h"
+#include "report.h"
 #include "state.h"
 #include "version.h"
 #include "xen.h"
 
 #define DEFAULT_PIDFILE "/run/coopvmmd.pid"
 #define MAX_POLLFDS     (CONTROL_MAX_POLLFDS + 1)
+/* --speed: a pace the clock arithmetic holds (a poll a day .. 10^6 x). */
+#define SPEED_MIN       1e-3
+#define SPEED_MAX       1e6
 
 static volatile sig_atomic_t sig_hup, sig_term;
 
 struct opts {
-    const char *conf_path, *pidfile, *socket, *backend, *replay, *record;
+    char *conf_path, *pidfile, *socket, *replay, *record;  /* absolute */
+    char *state, *replay_host, *report, *compare;           /* absolute */
+    const char *backend;
     double speed;
     bool check_only, foreground, dry_run;
     int verbose;
@@ -58,20 +69,28 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket]\n"
-"                [--backend xen|replay] [--replay file [--speed N|max]]\n"
-"                [--record file] [--dry-run]\n"
+"usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket] [--state file]\n"
+"                [--backend xen|replay] [--replay file [--speed N|max]\n"
+"                [--replay-host file]] [--record file] [--dry-run]\n"
+"       coopvmmd [-v] [-f file] --replay file --report dir [--compare file]\n"
 "  -f, --config FILE   configuration (default " CONF_DEFAULT_PATH ")\n"
 "  -d, --foreground    stay in the foreground, log to stderr\n"
 "  -n, --check         check the configuration and exit\n"
 "  -v, --verbose       more output (-n: print the effective policy)\n"
-"  -p, --pidfile FILE  pid file (default " DEFAULT_PIDFILE ")\n"
-"  -s, --socket PATH   control socket (default: from the configuration)\n"
+"  -p, --pidfile FILE  pid file (default " DEFAULT_PIDFILE "; replay: none)\n"
+"  -s, --socket PATH   control socket (default: from the configuration;\n"
+"                      replay: none)\n"
+"      --state FILE    state file (default: from the configuration;\n"
+"                      replay: in memory)\n"
 "      --backend NAME  xen (default) or replay\n"
 "      --replay FILE   play a recording (implies --backend replay)\n"
 "      --speed N|max   replay pace: N times the recorded one, or max\n"
+"      --replay-host FILE  keep the replay's host (weights, caps) in FILE\n"
 "      --record FILE   append every poll's samples to a recording\n"
 "      --dry-run       log what would change; change nothing\n"
+"      --report DIR    with --replay: write a report of what the policy\n"
+"                      did (DIR/index.html, CSV) and exit\n"
+"      --compare FILE  with --report: a second policy, side by side\n"
 "  -V, --version       print the version\n");
 }
 
@@ -85,7 +104,22 @@ static int parse_speed(const char *arg, double *speed)
         return 0;
     }
     *speed = strtod(arg, &end);
-    return *end || !(*speed > 0) ? -1 : 0;
+    return *end || end == arg || !(*speed >= SPEED_MIN) ||
+           !(*speed <= SPEED_MAX) ? -1 : 0;
+}
+
+/* An option's path, absolute: the daemon changes to / when detaching. */
+static char *abs_opt(const char *arg)
+{
+    char *p = arg ? file_abs_path(arg) : NULL;
+
+    if ( arg && !p )
+    {
+        fprintf(stderr, "coopvmmd: %s: cannot make the path absolute: %s\n",
+                arg, strerror(errno));
+        exit(1);
+    }
+    return p;
 }
 
 static void parse_opts(int argc, char **argv, struct opts *o)
@@ -101,34 +135,47 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         { "replay", required_argument, NULL, 'R' },
         { "speed", required_argument, NULL, 'S' },
         { "record", required_argument, NULL, 'W' },
+        { "state", required_argument, NULL, 'T' },
+        { "replay-host", required_argument, NULL, 'H' },
         { "dry-run", no_argument, NULL, 'D' },
+        { "report", required_argument, NULL, 'O' },
+        { "compare", required_argument, NULL, 'C' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
-    *o = (struct opts){ .conf_path = CONF_DEFAULT_PATH,
-                        .pidfile = DEFAULT_PIDFILE, .speed = 1 };
+    const char *conf_path = CONF_DEFAULT_PATH, *pidfile = NULL;
+    const char *sock = NULL, *replay = NULL, *record = NULL;
+    const char *state = NULL, *replay_host = NULL;
+    const char *report = NULL, *compare = NULL;
+
+    *o = (struct opts){ .speed = 1 };
     while ( (c = getopt_long(argc, argv, "f:dnvp:s:Vh", lo, NULL)) != -1 )
     {
         switch ( c )
         {
-        case 'f': o->conf_path = optarg; break;
+        case 'f': conf_path = optarg; break;
         case 'd': o->foreground = true; break;
         case 'n': o->check_only = true; break;
         case 'v': o->verbose++; break;
-        case 'p': o->pidfile = optarg; break;
-        case 's': o->socket = optarg; break;
+        case 'p': pidfile = optarg; break;
+        case 's': sock = optarg; break;
         case 'B': o->backend = optarg; break;
-        case 'R': o->replay = optarg; break;
-        case 'W': o->record = optarg; break;
+        case 'R': replay = optarg; break;
+        case 'W': record = optarg; break;
+        case 'T': state = optarg; break;
+        case 'H': replay_host = optarg; break;
         case 'D': o->dry_run = true; break;
+        case 'O': report = optarg; break;
+        case 'C': compare = optarg; break;
         case 'S':
             if ( parse_speed(optarg, &o->speed) )
             {
-                fprintf(stderr, "coopvmmd: --speed takes a number > 0 or "
-                        "\"max\", not \"%s\"\n", optarg);
+                fprintf(stderr, "coopvmmd: --speed takes a number from "
+                        "%g to %g, or \"max\", not \"%s\"\n", SPEED_MIN,
+                        SPEED_MAX, optarg);
                 exit(1);
             }
             break;
@@ -140,6 +187,22 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     if ( optind != argc )
     {
         usage(stderr);
+        exit(1);
+    }
+    /* -n names the file as it was given; the daemon, absolute. */
+    o->conf_path = o->check_only ? strdup(conf_path) : abs_opt(conf_path);
+    o->pidfile = abs_opt(pidfile);
+    o->socket = abs_opt(sock);
+    o->replay = abs_opt(replay);
+    o->record = abs_opt(record);
+    o->state = abs_opt(state);
+    o->replay_host = abs_opt(replay_host);
+    o->report = abs_opt(report);
+    o->compare = abs_opt(compare);
+    if ( (o->report && !o->replay) || (o->compare && !o->report) )
+    {
+        fprintf(stderr, "coopvmmd: --report needs --replay FILE, and "
+                "--compare needs --report DIR\n");
         exit(1);
     }
     if ( !o->backend )
@@ -155,6 +218,14 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         fprintf(stderr, "coopvmmd: --backend replay needs --replay FILE\n");
         exit(1);
     }
+    if ( o->replay_host && strcmp(o->backend, "replay") )
+    {
+        fprintf(stderr, "coopvmmd: --replay-host goes with --replay\n");
+        exit(1);
+    }
+    /* A replay never takes the live daemon's files unless told to. */
+    if ( !o->pidfile && !strcmp(o->backend, "xen") )
+        o->pidfile = abs_opt(DEFAULT_PIDFILE);
 }
 
 /* -n: check the file, print errors or (with -v) the effective policy. */
@@ -169,6 +240,8 @@ static int check_config(const struct opts *o)
         free(errors);
         return 1;
     }
+    if ( c->warnings )
+        fputs(c->warnings, stderr);
     if ( o->verbose )
         conf_dump(c, stdout);
     printf("configuration OK\n");
@@ -176,14 +249,36 @@ static int check_config(const struct opts *o)
     return 0;
 }
 
-/* Lock the pidfile now; its contents are written last. */
-static int pidfile_lock(const char *path)
-{
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    char buf[32] = "";
+/*
+ * The pid file: opened relative to its directory, never through a link,
+ * locked for the daemon's life (its contents are written last).  A start
+ * that fails once it holds the lock removes it again.
+ */
+static struct {
+    int dirfd, fd;
+    const char *base, *path;
+    bool done;                  /* removed on a normal exit */
+} pid = { -1, -1, NULL, NULL, false };
 
+static void pidfile_cleanup(void)
+{
+    if ( pid.fd >= 0 && !pid.done )
+        unlinkat(pid.dirfd, pid.base, 0);
+}
+
+static void pidfile_lock(const char *path)
+{
+    char buf[32] = "";
+    int fd;
+
+    pid.path = path;
+    pid.dirfd = file_dir_open(path, &pid.base);
+    if ( pid.dirfd < 0 )
+        fatalx("pid file %s: cannot open its directory: %s", path,
+               strerror(-pid.dirfd));
+    fd = file_open_own(pid.dirfd, pid.base, O_RDWR | O_CREAT, 0644);
     if ( fd < 0 )
-        fatal("cannot open the pid file %s", path);
+        fatalx("pid file %s: %s", path, file_strerror(fd));
     if ( flock(fd, LOCK_EX | LOCK_NB) )
     {
         if ( errno == EWOULDBLOCK )
@@ -197,16 +292,42 @@ static int pidfile_lock(const char *path)
         }
         fatal("cannot lock the pid file %s", path);
     }
-    return fd;
+    /* Readable by all, whatever the umask: init scripts, monitoring. */
+    if ( fchmod(fd, 0644) < 0 )
+        fatal("pid file %s", path);
+    pid.fd = fd;
+    atexit(pidfile_cleanup);
 }
 
-static void pidfile_write(int fd, const char *path)
+static void pidfile_write(void)
 {
     char buf[32];
     int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
-    if ( ftruncate(fd, 0) || pwrite(fd, buf, len, 0) != len )
-        fatal("cannot write the pid file %s", path);
+    if ( ftruncate(pid.fd, 0) || pwrite(pid.fd, buf, len, 0) != len )
+        fatal("cannot write the pid file %s", pid.path);
+}
+
+static void pidfile_remove(void)
+{
+    unlinkat(pid.dirfd, pid.base, 0);
+    pid.done = true;
+    close(pid.fd);
+    close(pid.dirfd);
+}
+
+/* Each line of the configuration's warnings. */
+static void log_conf_warnings(const struct conf *c)
+{
+    const char *p = c->warnings ? c->warnings : "";
+
+    while ( *p )
+    {
+        size_t len = strcspn(p, "\n");
+
+        log_warnx("%.*s", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
 }
 
 static void banner(const struct daemon *d)
@@ -214,13 +335,15 @@ static void banner(const struct daemon *d)
     const struct backend_info *bi = &d->info;
 
     log_notice("coopvmmd %s started: backend %s, schedulers %s, signals: "
-               "cpu %s, ioreq %s, vbd %s, net %s; policy %s, interval "
-               "%llu ms%s%s%s", daemon_version, d->ops->name,
-               bi->scheds[0] ? bi->scheds : "-",
+               "cpu %s, ioreq %s, runstate %s, vbd %s, net %s, dm %s; "
+               "policy %s, interval %llu ms%s%s%s", daemon_version,
+               d->ops->name, bi->scheds[0] ? bi->scheds : "-",
                bi->signals & POLICY_HAS_CPU ? "yes" : "no",
                bi->signals & POLICY_HAS_IOREQ ? "yes" : "MISSING",
+               bi->signals & POLICY_HAS_RUNSTATE ? "yes" : "MISSING",
                bi->signals & POLICY_HAS_VBD ? "yes" : "no",
-               bi->signals & POLICY_HAS_NET ? "yes" : "no", d->conf->name,
+               bi->signals & POLICY_HAS_NET ? "yes" : "no",
+               bi->signals & POLICY_HAS_DM ? "yes" : "no", d->conf->name,
                (unsigned long long)(d->conf->interval_ns / 1000000),
                d->dry_run ? ", dry run" : "", bi->detail[0] ? "; " : "",
                bi->detail);
@@ -254,7 +377,7 @@ static int64_t next_wait(struct control *ctl, uint64_t deadline)
 {
     uint64_t now = clock_mono_ns();
     int64_t wait = deadline > now ? (int64_t)(deadline - now) : 0;
-    int ms = control_timeout_ms(ctl, now);
+    int ms = ctl ? control_timeout_ms(ctl, now) : -1;
 
     if ( ms >= 0 && (int64_t)ms * 1000000 < wait )
         wait = (int64_t)ms * 1000000;
@@ -277,11 +400,13 @@ static void schedule_next(struct daemon *d, uint64_t *deadline)
         *deadline = now + d->conf->interval_ns;
 }
 
-static void main_loop(struct daemon *d, struct control *ctl,
-                      const sigset_t *unblocked)
+/* 0 when the run ended as it should, 1 when the data could not be read. */
+static int main_loop(struct daemon *d, struct control *ctl,
+                     const sigset_t *unblocked)
 {
     struct pollfd pfd[MAX_POLLFDS];
-    uint64_t deadline = clock_mono_ns();
+    uint64_t deadline = clock_mono_ns(), now;
+    const struct conf *seen = d->conf;
 
     for ( ;; )
     {
@@ -292,14 +417,15 @@ static void main_loop(struct daemon *d, struct control *ctl,
 
         if ( wfd >= 0 )
             pfd[n++] = (struct pollfd){ .fd = wfd, .events = POLLIN };
-        n += control_pollfds(ctl, pfd + n, MAX_POLLFDS - n);
+        if ( ctl )
+            n += control_pollfds(ctl, pfd + n, MAX_POLLFDS - n);
         rc = ppoll(pfd, n, &ts, unblocked);
         if ( rc < 0 && errno != EINTR )
             fatal("ppoll");
         if ( sig_term )
         {
             log_notice("terminating on signal");
-            return;
+            return 0;
         }
         if ( sig_hup )
         {
@@ -317,32 +443,52 @@ static void main_loop(struct daemon *d, struct control *ctl,
                 if ( pfd[0].revents && d->ops->watch_drain )
                     d->ops->watch_drain(d->be);
             }
-            control_events(ctl, pfd + first, n - first, d, clock_mono_ns());
+            if ( ctl )
+                control_events(ctl, pfd + first, n - first, d,
+                               clock_mono_ns());
         }
-        if ( clock_mono_ns() < deadline )
+        /* A reload (signal or coopctl) may have changed the group. */
+        if ( d->conf != seen )
+        {
+            control_set_group(ctl, d->conf->socket_group);
+            seen = d->conf;
+        }
+        now = clock_mono_ns();
+        if ( now < deadline )
             continue;
+        d->stats.last_poll_late_ns = now - deadline;
         rc = daemon_poll(d);
         if ( rc == -ENODATA )
         {
             log_notice("end of the recording after %llu polls",
                        (unsigned long long)d->stats.polls);
-            return;
+            return 0;
         }
         if ( rc < 0 )
-            return;         /* the data cannot be read on: reported */
+        {
+            /* The data cannot be read on: reported with file:line. */
+            log_errx("stopped: the recording cannot be read further");
+            return 1;
+        }
         schedule_next(d, &deadline);
     }
 }
 
-static void run(struct daemon *d, const struct opts *o)
+static int run(struct daemon *d, const struct opts *o)
 {
     struct backend_args ba = { .replay_path = o->replay,
+                               .replay_host = o->replay_host,
                                .speed = o->speed, .max_domains = 256 };
+    bool live = !d->ops->finite;
+    const char *state = o->state ? o->state : live ? d->conf->state_file : "";
+    const char *sock = o->socket ? o->socket : live ? d->conf->socket_path
+                                                    : NULL;
     struct control *ctl = NULL;
     sigset_t unblocked;
-    int pidfd, rc;
+    int rc;
 
-    pidfd = pidfile_lock(o->pidfile);
+    if ( o->pidfile )
+        pidfile_lock(o->pidfile);
     rc = d->ops->open(&d->be, &ba);
     if ( rc )
         fatalx("cannot start the %s backend", d->ops->name);
@@ -350,53 +496,72 @@ static void run(struct daemon *d, const struct opts *o)
     d->ndoms_max = ba.max_domains;
     d->samples = calloc(d->ndoms_max, sizeof(*d->samples));
     d->decisions = calloc(d->ndoms_max, sizeof(*d->decisions));
-    d->state = state_open(d->conf->state_file);
+    d->state = state_open(state);
     d->pe = policy_new(&d->conf->policy, d->ndoms_max);
     if ( !d->samples || !d->decisions || !d->state || !d->pe )
         fatalx("out of memory");
     if ( o->record && !(d->rec = record_open(o->record, &d->info)) )
         fatalx("cannot record to %s", o->record);
-    if ( control_open(&ctl, o->socket ? o->socket : d->conf->socket_path,
-                      d->conf->socket_group) )
+    if ( sock && control_open(&ctl, sock, d->conf->socket_group) )
         fatalx("cannot open the control socket");
+    if ( !live )
+        log_info("replay: state %s, control socket %s, pid file %s",
+                 *state ? state : "in memory", sock ? sock : "none",
+                 o->pidfile ? o->pidfile : "none");
     if ( !o->foreground )
     {
         if ( daemon(0, 0) )
             fatal("daemon");
         log_detached();
     }
-    pidfile_write(pidfd, o->pidfile);
+    if ( o->pidfile )
+        pidfile_write();
     setup_signals(&unblocked);
     d->stats.start_ns = clock_mono_ns();
     banner(d);
-    main_loop(d, ctl, &unblocked);
+    log_conf_warnings(d->conf);
+    rc = main_loop(d, ctl, &unblocked);
     if ( d->conf->restore_on_exit )
         act_restore_all(d);
     else
         log_notice("restore-on-exit is off: current values left in place");
-    state_save(d->state);
+    state_flush(d->state);
     control_close(ctl, d);
     record_close(d->rec);
     d->ops->close(d->be);
     policy_free(d->pe);
     state_close(d->state);
+    metrics_file_close();
     free(d->samples);
+    free(d->pins);
     free(d->decisions);
+    free(d->verdicts);
     conf_free(d->conf);
-    unlink(o->pidfile);
-    close(pidfd);
-    log_notice("coopvmmd stopped");
+    if ( o->pidfile )
+        pidfile_remove();
+    log_notice("coopvmmd stopped%s", rc ? " (the recording is damaged)" : "");
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     struct daemon d;
-    struct opts o;
+    static struct opts o;       /* reachable to the end: no leak reports */
     char *errors = NULL;
+    int rc;
 
+    /*
+     * Whatever umask we were started with: files are private unless
+     * made otherwise on purpose (pid file, metrics file, socket).
+     */
+    umask(077);
     parse_opts(argc, argv, &o);
     if ( o.check_only )
         return check_config(&o);
+    if ( o.report )
+        return report_run(&(struct report_args){
+            .conf_path = o.conf_path, .compare_path = o.compare,
+            .replay_path = o.replay, .dir = o.report, .verbose = o.verbose });
     if ( !strcmp(o.backend, "xen") && geteuid() != 0 )
     {
         fprintf(stderr, "coopvmmd: must be run as root (the xen backend "
@@ -416,6 +581,11 @@ int main(int argc, char **argv)
     d.dry_run_forced = o.dry_run;
     d.dry_run = o.dry_run || d.conf->dry_run;
     log_init(o.foreground, daemon_log_level(d.conf, o.verbose));
-    run(&d, &o);
-    return 0;
+    rc = run(&d, &o);
+    free(o.conf_path);
+    free(o.pidfile);
+    free(o.socket);
+    free(o.replay);
+    free(o.record);
+    return rc;
 }

@@ -15,18 +15,25 @@
 
 enum cond_state { COND_FAILS, COND_HOLDS, COND_SKIPPED };
 
+/* A condition on a smoothed value `v` (valid or not yet known). */
+static enum cond_state cond_eval(const struct policy_cond *c, double v,
+                                 bool valid, uint32_t signals, bool member)
+{
+    double lvl = member ? c->leave : c->enter;
+
+    if ( c->skip_missing && policy_metric_missing(c->metric, signals) )
+        return COND_SKIPPED;
+    if ( !valid )
+        return COND_FAILS;
+    return (c->below ? v < lvl : v > lvl) ? COND_HOLDS : COND_FAILS;
+}
+
 static enum cond_state cond_state(const struct policy_cond *c,
                                   const struct dom_state *st,
                                   uint32_t signals, bool member)
 {
-    double lvl = member ? c->leave : c->enter;
-    double v = st->ewma[c->metric];
-
-    if ( c->skip_missing && policy_metric_missing(c->metric, signals) )
-        return COND_SKIPPED;
-    if ( !st->ewma_valid[c->metric] )
-        return COND_FAILS;
-    return (c->below ? v < lvl : v > lvl) ? COND_HOLDS : COND_FAILS;
+    return cond_eval(c, st->ewma[c->metric], st->ewma_valid[c->metric],
+                     signals, member);
 }
 
 static void describe(char *buf, const struct policy_cond *c,
@@ -204,9 +211,14 @@ static bool effect_judge(const struct policy_config *cfg,
          st->eff_after <= st->eff_before * (1.0 - cfg->effect_min) )
     {
         st->eff = POLICY_EFFECT_HELPED;
+        /* The verdict stays this poll's news even if the class changes. */
+        policy_effect_copy(st, d);
+        d->effect_new = true;
         return false;
     }
     st->eff = POLICY_EFFECT_UNDONE;
+    policy_effect_copy(st, d);
+    d->effect_new = true;
     bar(st, tried, now + cfg->holdoff_ns);
     adopt(st, st->eff_from, now, d);
     fmt_duration(hold, sizeof(hold), cfg->holdoff_ns);
@@ -332,10 +344,75 @@ void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
 void policy_effect_copy(const struct dom_state *st,
                         struct policy_decision *d)
 {
+    if ( d->effect_new )
+        return;                 /* keeps the verdict copied when judged */
     d->effect = st->eff;
     d->effect_measure = st->eff == POLICY_EFFECT_NONE ? POLICY_MEASURE_NONE
                                                       : st->eff_measure;
     d->effect_before = st->eff_before;
     d->effect_after = st->eff_after;
     d->effect_polls = st->eff_polls;
+}
+
+/*
+ * For display only (coopctl status, the replay report): the conditions
+ * of class `cls` on the decision's smoothed metrics, at the level that
+ * counts for a member (`leave`) or a newcomer (`enter`).  Costs a
+ * formatted double per condition: never called from a poll.
+ */
+bool policy_explain(const struct policy_config *cfg, int cls,
+                    const struct policy_decision *d, uint32_t signals,
+                    bool member, char *buf, size_t len)
+{
+    const struct policy_class *k;
+    bool holds, any = false, all = true;
+    size_t off = 0;
+    unsigned int i;
+
+    if ( !len )
+        return false;
+    buf[0] = '\0';
+    if ( cls < 0 || !cfg || (unsigned int)cls >= cfg->nclass )
+    {
+        snprintf(buf, len, "no class matched");
+        return false;
+    }
+    k = &cfg->cls[cls];
+    if ( !k->ncond )
+    {
+        snprintf(buf, len, "catch-all");
+        return true;
+    }
+    for ( i = 0; i < k->ncond; i++ )
+    {
+        const struct policy_cond *c = &k->cond[i];
+        double v = d->metric[c->metric];
+        bool valid = d->rates_valid && d->metric_valid[c->metric];
+        enum cond_state cs = cond_eval(c, v, valid, signals, member);
+        const char *op = c->below ? "<" : ">";
+        double lvl = member ? c->leave : c->enter;
+        int n;
+
+        if ( cs == COND_SKIPPED )
+            n = snprintf(buf + off, len - off, "%s%s missing (skipped)",
+                         off ? ", " : "", policy_metric_name(c->metric));
+        else if ( !valid )
+            n = snprintf(buf + off, len - off, "%s%s unknown", off ? ", " : "",
+                         policy_metric_name(c->metric));
+        else
+            n = snprintf(buf + off, len - off, "%s%s %.1f %s%s %g",
+                         off ? ", " : "", policy_metric_name(c->metric), v,
+                         cs == COND_HOLDS ? "" : "not ", op, lvl);
+        if ( n > 0 )
+            off = (size_t)n < len - off ? off + (size_t)n : len - 1;
+        if ( cs == COND_SKIPPED )
+            continue;
+        any |= cs == COND_HOLDS;
+        all &= cs == COND_HOLDS;
+    }
+    holds = k->match_all ? all : any;
+    /* all-of with every condition skipped does not match (class_matches) */
+    if ( k->match_all && !any && all )
+        holds = false;
+    return holds;
 }

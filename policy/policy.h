@@ -109,6 +109,13 @@ uint32_t policy_metric_signals(enum policy_metric m);
 /* Domain state flags. */
 #define POLICY_DOM_DYING    (1u << 0)
 #define POLICY_DOM_SHUTDOWN (1u << 1)
+/*
+ * Its vCPUs' hard affinity allows fewer pCPUs than its cpupool has
+ * (affinity_cpus < cpupool_cpus): credit computes shares over the whole
+ * pool, so weights may not act on it (two domains pinned to one pCPU of a
+ * two-pCPU credit pool split it evenly whatever their weights).
+ */
+#define POLICY_DOM_PINNED   (1u << 2)
 
 /* One domain at one poll. */
 struct policy_sample {
@@ -125,6 +132,13 @@ struct policy_sample {
     struct policy_counters c;
     uint32_t weight, cap;       /* current scheduler values */
     uint32_t base_weight, base_cap; /* the administrator's (state file) */
+    /*
+     * Shown, not decided on: the pCPUs of its cpupool that its vCPUs'
+     * hard affinity allows (the union over its vCPUs; 0: not read), and
+     * the process of its device model in dom0 (0: none counted).
+     */
+    uint32_t affinity_cpus;
+    int32_t dm_pid;
 };
 
 /* What a class does to the weight. */
@@ -263,6 +277,10 @@ struct policy_decision {
     enum policy_effect effect;
     double effect_before, effect_after;     /* after: current if PENDING */
     unsigned int effect_polls;  /* polls measured so far */
+    bool effect_new;            /* judged (HELPED or UNDONE) this poll;
+                                   the effect fields then hold the
+                                   verdict, even if the class changed
+                                   again at this poll */
     char reason[POLICY_REASON_MAX];
 };
 
@@ -296,6 +314,20 @@ int policy_pin(struct policy_engine *pe, uint32_t domid, int cls);
 
 /* Class name for an index, "none" for POLICY_CLASS_NONE. */
 const char *policy_class_name(const struct policy_config *cfg, int cls);
+
+/*
+ * For display, never from a poll: whether class `cls` holds for the
+ * decision's smoothed metrics at the levels of a member (`leave`) or of
+ * a newcomer (`enter`), and in `buf` each condition as it stands now,
+ * e.g. "io 3500.0 > 50, cpu-wait 1.2 not > 0" or "cpu-wait missing
+ * (skipped)"; "catch-all" for a class without conditions, "no class matched" for
+ * POLICY_CLASS_NONE.  `signals`: the domain's POLICY_HAS_* (for
+ * `missing = skip`).  A barred or pinned class is not this function's
+ * concern: it tests the conditions only.
+ */
+bool policy_explain(const struct policy_config *cfg, int cls,
+                    const struct policy_decision *d, uint32_t signals,
+                    bool member, char *buf, size_t len);
 
 /* Scheduler limits: weight 1..65535, cap 0..100 x vCPUs (0 = no cap). */
 #define POLICY_WEIGHT_MIN   1u

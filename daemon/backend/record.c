@@ -5,15 +5,18 @@
  * It writes only what changed: metadata when it changes, counter deltas
  * when they are not zero, scheduler values when someone other than this
  * daemon changed them.  Memory per domain is allocated when a domain
- * appears, never per poll.
+ * appears, never per poll.  Every line it writes, the reader (replay.c)
+ * reads back: a real host's recording always replays.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "file.h"
 #include "log.h"
 #include "record.h"
 #include "uuid.h"
@@ -51,23 +54,53 @@ uint64_t *record_counter(struct policy_counters *c, unsigned int i)
     return f[i];
 }
 
+/*
+ * The file, for appending: never through a link planted in its
+ * directory, never a FIFO, private (a recording shows every guest's
+ * load).
+ */
+static int open_file(const char *path)
+{
+    const char *base;
+    int dirfd = file_dir_open(path, &base), fd;
+
+    if ( dirfd < 0 )
+    {
+        log_errx("cannot open the recording %s: its directory: %s", path,
+                 strerror(-dirfd));
+        return dirfd;
+    }
+    fd = file_open_own(dirfd, base, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    close(dirfd);
+    if ( fd < 0 )
+        log_errx("cannot open the recording %s: %s", path,
+                 file_strerror(fd));
+    return fd;
+}
+
 struct recorder *record_open(const char *path,
                              const struct backend_info *info)
 {
     struct recorder *r = calloc(1, sizeof(*r));
-    size_t len;
+    size_t len = strlen(path);
+    int fd;
 
     if ( !r )
         return NULL;
     r->dom = calloc(POLICY_DOMID_LIMIT, sizeof(*r->dom));
     r->path = strdup(path);
-    /* "T": written as plain text unless the name asks for gzip. */
-    len = strlen(path);
-    r->f = gzopen(path, len > 3 && !strcmp(path + len - 3, ".gz") ? "ab"
-                                                                   : "abT");
-    if ( !r->dom || !r->path || !r->f )
+    if ( !r->dom || !r->path || (fd = open_file(path)) < 0 )
     {
-        log_err("cannot open the recording %s", path);
+        record_close(r);
+        return NULL;
+    }
+    /* "T": written as plain text unless the name asks for gzip. */
+    r->f = gzdopen(fd, len > 3 && !strcmp(path + len - 3, ".gz") ? "ab"
+                                                                  : "abT");
+    if ( !r->f )
+    {
+        close(fd);
+        log_errx("cannot open the recording %s: out of memory", path);
         record_close(r);
         return NULL;
     }
@@ -85,14 +118,29 @@ static bool meta_differs(const struct policy_sample *a,
            a->stub_of != b->stub_of || strcmp(a->name, b->name);
 }
 
+/*
+ * The name as the reader takes it back: the rest of the line, possibly
+ * empty (a domain xenstore has not named yet), without a byte that
+ * would end or break the line.
+ */
+static void line_safe(char *dst, const char *src, size_t len)
+{
+    size_t i;
+
+    for ( i = 0; i + 1 < len && src[i]; i++ )
+        dst[i] = src[i] == '\n' || src[i] == '\r' ? '?' : src[i];
+    dst[i] = '\0';
+}
+
 static void write_meta(gzFile f, const struct policy_sample *s)
 {
-    char uuid[UUID_TEXT_LEN + 1];
+    char uuid[UUID_TEXT_LEN + 1], name[sizeof(s->name)];
 
     uuid_to_text(s->uuid, uuid);
+    line_safe(name, s->name, sizeof(name));
     gzprintf(f, "m %u %s %u %u %u %s %#x %#x %d %s\n", s->domid, uuid,
             s->vcpus, s->cpupool, s->cpupool_cpus, policy_sched_name(s->sched),
-            s->signals, s->flags, s->stub_of, s->name);
+            s->signals, s->flags, s->stub_of, name);
 }
 
 static void write_counters(gzFile f, struct rec_dom *d,

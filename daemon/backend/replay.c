@@ -3,25 +3,39 @@
  * replay.c - the replay backend: plays a recording (see record.h) through
  * the same policy and actuator code as a live host.
  *
- * The file is read as a stream, one poll at a time, plain or gzip'd.  Scheduler changes go
- * into the replay's model of the host, so the next sample shows them, as
- * a real hypervisor would.  Any malformed line stops the replay with the
- * file name and line number; nothing is guessed.
+ * The file is read as a stream, one poll at a time, plain or gzip'd.
+ * Scheduler changes go into the replay's model of the host, so the next
+ * sample shows them, as a real hypervisor would; with --replay-host the
+ * model is kept in a file across runs (replay_host.c).  Any malformed
+ * line stops the replay with the file name and line number; nothing is
+ * guessed.  Whatever record.c writes, it reads (a domain xenstore has
+ * not named yet has an empty name).
+ *
+ * The model is sized by what the recording holds, not by the domid
+ * range: its domains live in pages of DOM_PAGE domids allocated when a
+ * domid first appears, so that opening a recording costs little (the
+ * fuzz target opens one per input).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "backend.h"
 #include "log.h"
 #include "record.h"
 #include "replay.h"
+#include "replay_host.h"
 #include "uuid.h"
 
 #define LINE_MAX_LEN 1024
+#define DOM_PAGE     32
+#define DOM_PAGES    ((POLICY_DOMID_LIMIT + DOM_PAGE - 1) / DOM_PAGE)
 
 struct rdom {
     struct policy_sample s;
@@ -38,10 +52,11 @@ struct backend {
     bool have_next;
     bool pending;               /* poll read but not yet handed out */
     struct backend_info info;
-    struct rdom *dom;           /* by domid */
+    struct rdom *page[DOM_PAGES];   /* by domid / DOM_PAGE, or NULL */
     uint32_t *order;            /* present domids, in order of arrival */
-    unsigned int norder;
+    unsigned int norder, order_max;
     unsigned int ncounters;     /* counters a c line may hold (version) */
+    struct replay_host *host;   /* --replay-host: kept across runs */
     char line[LINE_MAX_LEN];
 };
 
@@ -97,20 +112,37 @@ static int parse_u32(const char *tok, uint32_t *v)
     return 0;
 }
 
-static struct rdom *dom_of(struct backend *b, const char *tok)
+/* Domain `id` of the model; its page made if `make` (NULL: no memory). */
+static struct rdom *dom_at(struct backend *b, uint32_t id, bool make)
 {
+    struct rdom **pg = &b->page[id / DOM_PAGE];
+
+    if ( !*pg && make )
+        *pg = calloc(DOM_PAGE, sizeof(**pg));
+    return *pg ? &(*pg)[id % DOM_PAGE] : NULL;
+}
+
+/* The domain a token names; NULL if malformed or not known (!make). */
+static struct rdom *dom_of(struct backend *b, const char *tok, bool make,
+                           uint32_t *domid)
+{
+    struct rdom *d;
     uint32_t id;
 
     if ( parse_u32(tok, &id) || id >= POLICY_DOMID_LIMIT )
         return NULL;
-    return &b->dom[id];
+    d = dom_at(b, id, make);
+    if ( !d || (!make && !d->present) )
+        return NULL;
+    *domid = id;
+    return d;
 }
 
 static void drop(struct backend *b, uint32_t id)
 {
     unsigned int i;
 
-    b->dom[id].present = false;
+    dom_at(b, id, false)->present = false;
     for ( i = 0; i < b->norder; i++ )
         if ( b->order[i] == id )
         {
@@ -127,13 +159,16 @@ static int line_meta(struct backend *b, char *args)
     struct policy_sample ns = { 0 };
     struct rdom *d;
     int i, sched;
-    uint32_t stub;
+    uint32_t stub, id = 0;
 
     for ( i = 0; i < 9; i++ )
         tok[i] = strtok_r(i ? NULL : args, " ", &save);
+    /* The rest of the line; empty for a domain not named yet. */
     name = strtok_r(NULL, "", &save);
-    d = dom_of(b, tok[0]);
-    if ( !d || !tok[8] || !name || uuid_from_text(tok[1], ns.uuid) ||
+    if ( !name )
+        name = "";
+    d = dom_of(b, tok[0], true, &id);
+    if ( !d || !tok[8] || uuid_from_text(tok[1], ns.uuid) ||
          parse_u32(tok[2], &ns.vcpus) || parse_u32(tok[3], &ns.cpupool) ||
          parse_u32(tok[4], &ns.cpupool_cpus) ||
          (sched = policy_sched_lookup(tok[5])) < 0 ||
@@ -141,7 +176,7 @@ static int line_meta(struct backend *b, char *args)
          (strcmp(tok[8], "-1") && parse_u32(tok[8], &stub)) ||
          strlen(name) >= sizeof(ns.name) )
         return bad(b, "malformed m line");
-    ns.domid = d - b->dom;
+    ns.domid = id;
     ns.sched = sched;
     ns.stub_of = strcmp(tok[8], "-1") ? (int32_t)stub : -1;
     snprintf(ns.name, sizeof(ns.name), "%s", name);
@@ -156,6 +191,16 @@ static int line_meta(struct backend *b, char *args)
     }
     if ( d->present )
         drop(b, ns.domid);
+    if ( b->norder == b->order_max )
+    {
+        unsigned int nmax = b->order_max ? b->order_max * 2 : 64;
+        uint32_t *no = realloc(b->order, nmax * sizeof(*no));
+
+        if ( !no )
+            return bad(b, "out of memory");
+        b->order = no;
+        b->order_max = nmax;
+    }
     d->s = ns;
     d->present = true;
     b->order[b->norder++] = ns.domid;
@@ -165,13 +210,15 @@ static int line_meta(struct backend *b, char *args)
 static int line_weight(struct backend *b, char *args)
 {
     char *save = NULL;
-    struct rdom *d = dom_of(b, strtok_r(args, " ", &save));
-    uint32_t w, c;
+    uint32_t w, c, id;
+    struct rdom *d = dom_of(b, strtok_r(args, " ", &save), false, &id);
 
-    if ( !d || !d->present || parse_u32(strtok_r(NULL, " ", &save), &w) ||
+    if ( !d || parse_u32(strtok_r(NULL, " ", &save), &w) ||
          parse_u32(strtok_r(NULL, " ", &save), &c) ||
          strtok_r(NULL, " ", &save) )
         return bad(b, "malformed w line, or unknown domain");
+    if ( b->host && replay_host_recorded(b->host, d->s.uuid, &w, &c) )
+        return -ENOMEM;
     d->s.weight = w;
     d->s.cap = c;
     return 0;
@@ -180,10 +227,11 @@ static int line_weight(struct backend *b, char *args)
 static int line_counters(struct backend *b, char *args)
 {
     char *save = NULL, *tok, *end;
-    struct rdom *d = dom_of(b, strtok_r(args, " ", &save));
+    uint32_t id;
+    struct rdom *d = dom_of(b, strtok_r(args, " ", &save), false, &id);
     unsigned int i = 0;
 
-    if ( !d || !d->present )
+    if ( !d )
         return bad(b, "c line for an unknown domain");
     while ( (tok = strtok_r(NULL, " ", &save)) )
     {
@@ -200,11 +248,11 @@ static int line_counters(struct backend *b, char *args)
 
 static int line_gone(struct backend *b, char *args)
 {
-    struct rdom *d = dom_of(b, args);
+    uint32_t id;
 
-    if ( !d || !d->present )
+    if ( !dom_of(b, args, false, &id) )
         return bad(b, "x line for an unknown domain");
-    drop(b, d - b->dom);
+    drop(b, id);
     return 0;
 }
 
@@ -275,14 +323,46 @@ static int read_poll(struct backend *b)
 
 static void replay_close(struct backend *b)
 {
+    unsigned int i;
+
     if ( !b )
         return;
     if ( b->f )
         gzclose(b->f);
-    free(b->dom);
+    for ( i = 0; i < DOM_PAGES; i++ )
+        free(b->page[i]);
+    replay_host_close(b->host);
     free(b->order);
     free(b->path);
     free(b);
+}
+
+/* The recording: a regular file (a FIFO would block the start), plain or gzip. */
+static int open_file(struct backend *b)
+{
+    int fd = open(b->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    int rc;
+
+    if ( fd < 0 || fstat(fd, &st) < 0 )
+    {
+        rc = -errno;
+        log_errx("cannot open the recording %s: %s", b->path,
+                 strerror(-rc));
+        if ( fd >= 0 )
+            close(fd);
+        return rc;
+    }
+    if ( !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) < 0 ||
+         !(b->f = gzdopen(fd, "rb")) )
+    {
+        log_errx("cannot open the recording %s: %s", b->path,
+                 S_ISREG(st.st_mode) ? "out of memory" :
+                 "not a regular file");
+        close(fd);
+        return S_ISREG(st.st_mode) ? -ENOMEM : -EINVAL;
+    }
+    return 0;
 }
 
 static int replay_open(struct backend **out, const struct backend_args *a)
@@ -294,18 +374,19 @@ static int replay_open(struct backend **out, const struct backend_args *a)
         return -ENOMEM;
     b->speed = a->speed;
     b->path = strdup(a->replay_path ? a->replay_path : "");
-    b->dom = calloc(POLICY_DOMID_LIMIT, sizeof(*b->dom));
-    b->order = calloc(POLICY_DOMID_LIMIT, sizeof(*b->order));
-    if ( !b->path || !b->dom || !b->order )
+    if ( !b->path )
     {
         replay_close(b);
         return -ENOMEM;
     }
-    b->f = gzopen(b->path, "rb");
-    if ( !b->f )
+    if ( a->replay_host && (rc = replay_host_open(&b->host, a->replay_host)) )
     {
-        rc = -errno;
-        log_err("cannot open the recording %s", b->path);
+        replay_close(b);
+        return rc;
+    }
+    rc = open_file(b);
+    if ( rc )
+    {
         replay_close(b);
         return rc;
     }
@@ -355,17 +436,40 @@ static int replay_sample(struct backend *b, struct policy_sample *s,
     if ( b->pending )
         return -ENOSPC;
     for ( i = 0; i < b->norder; i++ )
-        s[i] = b->dom[b->order[i]].s;
+        s[i] = dom_at(b, b->order[i], false)->s;
     *now_ns = b->now_ns;
     return b->norder;
+}
+
+/* The modelled domain a sample stands for, or NULL (-ESRCH). */
+static struct rdom *sampled(struct backend *b, const struct policy_sample *s)
+{
+    struct rdom *d = s->domid < POLICY_DOMID_LIMIT ?
+                     dom_at(b, s->domid, false) : NULL;
+
+    if ( !d || !d->present || memcmp(d->s.uuid, s->uuid, 16) )
+        return NULL;
+    return d;
+}
+
+static int replay_get(struct backend *b, const struct policy_sample *s,
+                      uint32_t *weight, uint32_t *cap)
+{
+    struct rdom *d = sampled(b, s);
+
+    if ( !d )
+        return -ESRCH;
+    *weight = d->s.weight;
+    *cap = d->s.cap;
+    return 0;
 }
 
 static int replay_set(struct backend *b, const struct policy_sample *s,
                       unsigned int mask, uint32_t weight, uint32_t cap)
 {
-    struct rdom *d = s->domid < POLICY_DOMID_LIMIT ? &b->dom[s->domid] : NULL;
+    struct rdom *d = sampled(b, s);
 
-    if ( !d || !d->present || memcmp(d->s.uuid, s->uuid, 16) )
+    if ( !d )
         return -ESRCH;
     if ( d->s.sched == POLICY_SCHED_OTHER )
         return -EINVAL;
@@ -373,6 +477,9 @@ static int replay_set(struct backend *b, const struct policy_sample *s,
         d->s.weight = weight;
     if ( mask & POLICY_SET_CAP )
         d->s.cap = cap;
+    /* As a hypervisor would, the host keeps it whatever becomes of us. */
+    if ( b->host )
+        replay_host_set(b->host, d->s.uuid, d->s.weight, d->s.cap);
     return 0;
 }
 
@@ -381,11 +488,28 @@ static void replay_info(struct backend *b, struct backend_info *out)
     *out = b->info;
 }
 
+static int replay_progress(struct backend *b, uint64_t *done,
+                           uint64_t *total)
+{
+    z_off_t off = gzoffset(b->f);
+    struct stat st;
+
+    if ( off < 0 || stat(b->path, &st) < 0 )
+        return -EIO;
+    *done = (uint64_t)off;
+    *total = (uint64_t)st.st_size;
+    return 0;
+}
+
 static int64_t replay_next_delay(struct backend *b)
 {
+    double ns;
+
     if ( !b->have_next || b->speed <= 0 )
         return 0;
-    return (int64_t)(b->next_delta / b->speed);
+    /* A day at most: a huge t line at a slow pace stays a number. */
+    ns = b->next_delta / b->speed;
+    return ns < 86400e9 ? (int64_t)ns : (int64_t)86400e9;
 }
 
 const struct backend_ops backend_replay = {
@@ -393,8 +517,10 @@ const struct backend_ops backend_replay = {
     .finite = true,
     .open = replay_open,
     .sample = replay_sample,
+    .get = replay_get,
     .set = replay_set,
     .info = replay_info,
     .next_delay = replay_next_delay,
+    .progress = replay_progress,
     .close = replay_close,
 };

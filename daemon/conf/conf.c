@@ -38,6 +38,7 @@
 #include "conf_check.h"
 #include "conf_pctx.h"
 #include "conf_prep.h"
+#include "uuid.h"
 
 #define CONF_MAX_SIZE   (1u << 20)
 
@@ -68,24 +69,46 @@ static const char *parent_title(struct pctx *p, int n)
     return k >= 0 && p->sec[k].title ? p->sec[k].title : "";
 }
 
-/* Every option: remember its line; an option set twice is an error. */
+/*
+ * Every option: remember its line and value.  An option set twice is an
+ * error; the value it replaces is checked now, at its own line, since
+ * libconfuse keeps only the last one for the later checks.
+ */
 static int v_opt(cfg_t *cfg, cfg_opt_t *opt)
 {
     int sec = conf_sec_index(cur, cfg);
+    const char *val = opt->type == CFGT_STR ? cfg_opt_getnstr(opt, 0) : NULL;
     struct popt *o;
 
     if ( opt->type == CFGT_SEC )
         return v_close(opt);
     o = conf_opt_find(cur, sec, opt->name);
-    if ( o )
+    if ( !o )
     {
-        conf_perr(cur, (unsigned int)cfg->line,
-                  "'%s' is already set at line %u", opt->name, o->line);
+        if ( conf_opt_add(cur, sec, opt->name, (unsigned int)cfg->line,
+                          val) )
+            cur->oom = true;
         return 0;
     }
-    if ( conf_opt_add(cur, sec, opt->name, (unsigned int)cfg->line) )
+    conf_perr(cur, (unsigned int)cfg->line, "'%s' is already set at line %u",
+              opt->name, o->line);
+    if ( o->val )
+        conf_check_value(cur, sec >= 0 ? cur->sec[sec].kind : SEC_NONE,
+                         opt->name, o->val, o->line);
+    if ( conf_opt_set(o, (unsigned int)cfg->line, val) )
         cur->oom = true;
     return 0;
+}
+
+/* Two titles of `kind` naming the same thing: UUIDs by their value. */
+static bool same_title(enum sec_kind kind, const char *a, const char *b)
+{
+    uint8_t ua[16], ub[16];
+
+    if ( kind == SEC_DOMAIN && !uuid_from_text(a, ua) &&
+         !uuid_from_text(b, ub) )
+        return !memcmp(ua, ub, sizeof(ua));
+    return !strcmp(a, b);
 }
 
 /* `__sec`, first thing in each section: its kind, title; duplicates. */
@@ -126,12 +149,16 @@ static int v_sec(cfg_t *cfg, cfg_opt_t *opt)
         struct psec *o = &cur->sec[i];
 
         if ( o->kind != s->kind || o->parent != s->parent ||
-             !o->title || strcmp(o->title, s->title) )
+             !o->title || !same_title(s->kind, o->title, s->title) )
             continue;
         if ( s->kind == SEC_WHEN )
             conf_perr(cur, s->line, "duplicate condition 'when %s' in class "
                       "'%s' (first at line %u)", s->title,
                       parent_title(cur, n), o->line);
+        else if ( strcmp(o->title, s->title) )
+            conf_perr(cur, s->line, "duplicate %s '%s' (first at line %u, "
+                      "written '%s': the same UUID)", cfg->name, s->title,
+                      o->line, o->title);
         else
             conf_perr(cur, s->line, "duplicate %s '%s' (first at line %u)",
                       cfg->name, s->title, o->line);
@@ -272,11 +299,11 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
     return rc;
 }
 
-int conf_load_buffer(const char *name, const char *buf, size_t len,
-                     struct conf **out, char **errors)
+static int load_text(const char *name, const char *buf, size_t len,
+                     bool system, struct conf **out, char **errors)
 {
     struct pctx p = { .name = name, .cur = { -1, -1, -1, -1 },
-                      .root_opts = -1 };
+                      .root_opts = -1, .system = system };
     struct conf *c = NULL;
     char *text = NULL;
     int rc = -EINVAL;
@@ -304,6 +331,8 @@ int conf_load_buffer(const char *name, const char *buf, size_t len,
         conf_perr(&p, 0, "%s", strerror(-rc));
     if ( rc && errors )
         *errors = conf_perr_text(&p);
+    if ( !rc && p.nwarn && !(c->warnings = conf_perr_text(&p)) )
+        rc = -ENOMEM;
     if ( rc )
         conf_free(c);
     else
@@ -311,6 +340,12 @@ int conf_load_buffer(const char *name, const char *buf, size_t len,
     free(text);
     conf_pctx_free(&p);
     return rc;
+}
+
+int conf_load_buffer(const char *name, const char *buf, size_t len,
+                     struct conf **out, char **errors)
+{
+    return load_text(name, buf, len, false, out, errors);
 }
 
 int conf_load(const char *path, struct conf **out, char **errors)
@@ -325,7 +360,8 @@ int conf_load(const char *path, struct conf **out, char **errors)
     *out = NULL;
     if ( errors )
         *errors = NULL;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Not blocked by a FIFO or a device: they are refused below. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if ( fd < 0 || fstat(fd, &st) )
     {
         rc = -errno;
@@ -355,7 +391,7 @@ int conf_load(const char *path, struct conf **out, char **errors)
         }
         len += (size_t)r;
     }
-    rc = conf_load_buffer(path, buf, len, out, errors);
+    rc = load_text(path, buf, len, true, out, errors);
 
  out:
     if ( rc && errors && !*errors &&
@@ -383,5 +419,6 @@ void conf_free(struct conf *c)
     free(c->socket_path);
     free(c->socket_group);
     free(c->metrics_file);
+    free(c->warnings);
     free(c);
 }

@@ -17,14 +17,21 @@
 #define CONF_DEFAULT_PATH   "/etc/coopvmm.conf"
 
 /*
- * Parse and validate `path`.  On success returns 0 and sets *out.  On
- * failure returns a negative errno and, if `errors` is not NULL, sets it to
- * a malloc'd text with one "file:line: message" line per error (all of
- * them, not just the first); the caller frees it.
+ * Parse and validate `path`.  On success returns 0 and sets *out; the
+ * file's warnings (valid, but not doing what it seems to) are in
+ * (*out)->warnings.  On failure returns a negative errno and, if
+ * `errors` is not NULL, sets it to a malloc'd text with one
+ * "file:line: message" line per error (all of them, not just the first)
+ * and warning; the caller frees it.  A file that is not a regular file
+ * (a FIFO, a device) is refused without blocking.  Checks what start-up
+ * will check on this host too (the socket-group exists).
  */
 int conf_load(const char *path, struct conf **out, char **errors);
 
-/* The same, from a buffer (fuzzing, tests); `name` stands for the file. */
+/*
+ * The same, from a buffer (fuzzing, tests); `name` stands for the file.
+ * The text alone: nothing is looked up on the host.
+ */
 int conf_load_buffer(const char *name, const char *buf, size_t len,
                      struct conf **out, char **errors);
 

@@ -28,7 +28,8 @@ static void dump_str(FILE *f, const char *key, const char *s)
     fprintf(f, "%s \"", key);
     for ( q = s; *q; q++ )
     {
-        if ( *q == '"' || *q == '\\' )
+        /* `$` too: "${" in double quotes would be an error. */
+        if ( *q == '"' || *q == '\\' || *q == '$' )
             fprintf(f, "\\%c", *q);
         else if ( isprint((unsigned char)*q) )
             fputc(*q, f);

@@ -20,38 +20,65 @@
 
 struct perr {
     unsigned int line, seq;
+    bool warning;
     char *msg;
 };
 
-void conf_perr_add(struct pctx *p, unsigned int line, char *msg)
+static void add(struct pctx *p, unsigned int line, char *msg, bool warning)
 {
     if ( p->quiet )
     {
         free(msg);
         return;
     }
-    if ( !msg || GROW(p->err, p->nerr, p->aerr) )
+    if ( !msg || GROW(p->err, p->nmsg, p->aerr) )
     {
         free(msg);
         p->oom = true;
         return;
     }
-    p->err[p->nerr].line = line;
-    p->err[p->nerr].seq = p->nerr;
-    p->err[p->nerr].msg = msg;
-    p->nerr++;
+    p->err[p->nmsg].line = line;
+    p->err[p->nmsg].seq = p->nmsg;
+    p->err[p->nmsg].warning = warning;
+    p->err[p->nmsg].msg = msg;
+    p->nmsg++;
+    if ( warning )
+        p->nwarn++;
+    else
+        p->nerr++;
+}
+
+void conf_perr_add(struct pctx *p, unsigned int line, char *msg)
+{
+    add(p, line, msg, false);
+}
+
+static void vadd(struct pctx *p, unsigned int line, bool warning,
+                 const char *fmt, va_list ap)
+{
+    char *msg;
+
+    if ( vasprintf(&msg, fmt, ap) < 0 )
+        msg = NULL;
+    add(p, line, msg, warning);
+}
+
+void conf_pwarn(struct pctx *p, unsigned int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vadd(p, line, true, fmt, ap);
+    va_end(ap);
 }
 
 void conf_perr(struct pctx *p, unsigned int line, const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
 
     va_start(ap, fmt);
-    if ( vasprintf(&msg, fmt, ap) < 0 )
-        msg = NULL;
+    vadd(p, line, false, fmt, ap);
     va_end(ap);
-    conf_perr_add(p, line, msg);
 }
 
 static int perr_cmp(const void *a, const void *b)
@@ -66,27 +93,38 @@ static int perr_cmp(const void *a, const void *b)
 char *conf_perr_text(struct pctx *p)
 {
     size_t len = 0, off = 0;
-    unsigned int i;
+    unsigned int i, shown = 0, more = 0;
     char *t;
 
-    qsort(p->err, p->nerr, sizeof(*p->err), perr_cmp);
-    for ( i = 0; i < p->nerr && i < CONF_MAX_ERRORS; i++ )
-        len += strlen(p->name) + strlen(p->err[i].msg) + 16;
+    qsort(p->err, p->nmsg, sizeof(*p->err), perr_cmp);
+    for ( i = 0; i < p->nmsg; i++ )
+        len += strlen(p->name) + strlen(p->err[i].msg) + 32;
     t = malloc(len + strlen(p->name) + 64);
     if ( !t )
         return NULL;
     t[0] = '\0';
-    for ( i = 0; i < p->nerr && i < CONF_MAX_ERRORS; i++ )
+    for ( i = 0; i < p->nmsg; i++ )
     {
-        if ( p->err[i].line )
-            off += sprintf(t + off, "%s:%u: %s\n", p->name, p->err[i].line,
-                           p->err[i].msg);
+        const struct perr *e = &p->err[i];
+        const char *w = e->warning ? "warning: " : "";
+
+        /* Warnings about a file that has errors are noise. */
+        if ( e->warning && p->nerr )
+            continue;
+        /* The same message twice at one line (a value checked twice). */
+        if ( i && e->line == e[-1].line && !strcmp(e->msg, e[-1].msg) )
+            continue;
+        if ( shown++ >= CONF_MAX_ERRORS )
+            more++;
+        else if ( e->line )
+            off += sprintf(t + off, "%s:%u: %s%s\n", p->name, e->line, w,
+                           e->msg);
         else
-            off += sprintf(t + off, "%s: %s\n", p->name, p->err[i].msg);
+            off += sprintf(t + off, "%s: %s%s\n", p->name, w, e->msg);
     }
-    if ( p->nerr > CONF_MAX_ERRORS )
-        sprintf(t + off, "%s: %u more errors\n", p->name,
-                p->nerr - CONF_MAX_ERRORS);
+    if ( more )
+        sprintf(t + off, "%s: %u more %s\n", p->name, more,
+                p->nerr ? "errors" : "warnings");
     return t;
 }
 
@@ -94,10 +132,12 @@ void conf_pctx_free(struct pctx *p)
 {
     unsigned int i;
 
-    for ( i = 0; i < p->nerr; i++ )
+    for ( i = 0; i < p->nmsg; i++ )
         free(p->err[i].msg);
     for ( i = 0; i < p->nsec; i++ )
         free(p->sec[i].title);
+    for ( i = 0; i < p->nopt; i++ )
+        free(p->opt[i].val);
     free(p->err);
     free(p->sec);
     free(p->opt);
@@ -126,8 +166,16 @@ struct popt *conf_opt_find(struct pctx *p, int sec, const char *name)
     return NULL;
 }
 
+int conf_opt_set(struct popt *o, unsigned int line, const char *val)
+{
+    free(o->val);
+    o->line = line;
+    o->val = val ? strdup(val) : NULL;
+    return val && !o->val ? -ENOMEM : 0;
+}
+
 int conf_opt_add(struct pctx *p, int sec, const char *name,
-                 unsigned int line)
+                 unsigned int line, const char *val)
 {
     struct popt *o;
 
@@ -137,6 +185,6 @@ int conf_opt_add(struct pctx *p, int sec, const char *name,
     o->next = *opt_head(p, sec);
     *opt_head(p, sec) = p->nopt++;
     snprintf(o->name, sizeof(o->name), "%s", name);
-    o->line = line;
-    return 0;
+    o->val = NULL;
+    return conf_opt_set(o, line, val);
 }

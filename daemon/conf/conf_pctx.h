@@ -35,13 +35,15 @@ struct psec {                   /* a section, as conf_prep() saw it open */
 struct popt {                   /* where an option was set */
     int next;
     char name[32];
-    unsigned int line;
+    unsigned int line;          /* the last time */
+    char *val;                  /* its value then (strings), or NULL */
 };
 
 struct pctx {
     const char *name;
-    struct perr *err;
-    unsigned int nerr, aerr;
+    struct perr *err;           /* errors and warnings */
+    unsigned int nmsg, aerr;
+    unsigned int nerr, nwarn;   /* of each kind */
     struct psec *sec;
     unsigned int nsec, asec;
     struct popt *opt;
@@ -50,6 +52,7 @@ struct pctx {
     unsigned int count[4];      /* sections by kind */
     int cur[4];                 /* last section opened, by kind */
     bool quiet;                 /* rebuilding what was checked already */
+    bool system;                /* check against this host (groups) too */
     bool oom;
 };
 
@@ -81,9 +84,13 @@ void __attribute__((format(printf, 3, 4)))
 conf_perr(struct pctx *p, unsigned int line, const char *fmt, ...);
 /* The same with a malloc'd message, which p owns from now (NULL: ENOMEM). */
 void conf_perr_add(struct pctx *p, unsigned int line, char *msg);
+/* A warning: the file is valid, but does not do what it seems to. */
+void __attribute__((format(printf, 3, 4)))
+conf_pwarn(struct pctx *p, unsigned int line, const char *fmt, ...);
 /*
  * All errors, in line order, one "file:line: message" per line (at most
- * CONF_MAX_ERRORS, then a count); malloc'd, NULL when out of memory.
+ * CONF_MAX_ERRORS, then a count); if there are none, all warnings
+ * ("file:line: warning: message").  Malloc'd, NULL when out of memory.
  */
 char *conf_perr_text(struct pctx *p);
 /* Free what p holds (not p). */
@@ -93,8 +100,11 @@ void conf_pctx_free(struct pctx *p);
 int conf_sec_index(struct pctx *p, cfg_t *sec);
 /* Where option `name` was set in section `sec` (-1: top level), or NULL. */
 struct popt *conf_opt_find(struct pctx *p, int sec, const char *name);
-/* Remember that option `name` is set at `line`.  0 or -ENOMEM. */
+/* Remember that option `name` is set at `line` to `val` (NULL: not a
+ * string).  0 or -ENOMEM. */
 int conf_opt_add(struct pctx *p, int sec, const char *name,
-                 unsigned int line);
+                 unsigned int line, const char *val);
+/* It was set again. 0 or -ENOMEM. */
+int conf_opt_set(struct popt *o, unsigned int line, const char *val);
 
 #endif /* COOPVMM_CONF_PCTX_H */

@@ -5,7 +5,11 @@
  * libconfuse's line numbers stay right (libconfuse 3.3 miscounts lines
  * after `#` comments); quote bare words libconfuse would split (`web*`);
  * inject `__sec=N` after the opening brace of each section, recording the
- * line it starts on.
+ * line it starts on.  Two things libconfuse would take silently are
+ * errors here: `${NAME}` in a double-quoted or bare value (libconfuse
+ * puts the environment variable there, or nothing; coopvmmd reads no
+ * environment), and a block still open at the end of the file (a file
+ * cut short).
  *
  * It works on the text alone: it must not know the options or judge a
  * value, and must not change what a well-formed file means.
@@ -43,6 +47,8 @@ static int put(struct buf *b, const char *s, size_t n)
     b->p[b->n] = '\0';
     return 0;
 }
+
+#define CONF_MAX_DEPTH  8       /* blocks nest 2 deep; the rest is noise */
 
 #define WORD_END    " \t\r\n{}=,()\"'#"
 #define WORD_SAFE   "_.-/%:@"
@@ -92,6 +98,34 @@ static size_t quoted_len(const char *s, size_t len, unsigned int *lines)
         }
     }
     return i < len ? i + 1 : len;
+}
+
+/*
+ * `${` where libconfuse would expand it: in a double-quoted string (not
+ * after a backslash, which makes the `$` literal) or in a bare word.
+ */
+static bool env_ref(const char *s, size_t n)
+{
+    size_t i;
+
+    if ( s[0] == '\'' )
+        return false;
+    for ( i = 0; i + 1 < n; i++ )
+    {
+        if ( s[0] == '"' && s[i] == '\\' )
+            i++;
+        else if ( s[i] == '$' && s[i + 1] == '{' )
+            return true;
+    }
+    return false;
+}
+
+static void env_error(struct pctx *p, unsigned int line, const char *s,
+                      size_t n)
+{
+    conf_perr(p, line, "%.*s: coopvmmd does not expand environment "
+              "variables; write the value itself (or \\$ for a '$')",
+              (int)(n > 60 ? 60 : n), s);
 }
 
 /* Comment length at s, or 0 if s does not start a comment. */
@@ -148,7 +182,8 @@ static int add_sec(struct pctx *p, unsigned int line)
 char *conf_prep(struct pctx *p, const char *in, size_t len)
 {
     struct buf b = { 0 };
-    unsigned int line = 1, l1 = 0, l2 = 0;
+    unsigned int line = 1, l1 = 0, l2 = 0, depth = 0;
+    unsigned int open_line[CONF_MAX_DEPTH];
     char k1 = 0, k2 = 0;        /* last two tokens: 'w'ord, or the char */
     size_t i = 0, n;
     int rc = put(&b, "", 0);
@@ -190,12 +225,19 @@ char *conf_prep(struct pctx *p, const char *in, size_t len)
         if ( c == '"' || c == '\'' )
         {
             n = quoted_len(in + i, len - i, &line);
+            if ( env_ref(in + i, n) )
+                env_error(p, start, in + i, n);
             rc = put(&b, in + i, n);
             i += n;
             c = 'w';
         }
         else if ( strchr("{}=,()", c) )
         {
+            if ( c == '{' && depth < CONF_MAX_DEPTH )
+                open_line[depth] = line;
+            depth += c == '{';
+            if ( c == '}' && depth > 0 )
+                depth--;
             if ( c == '{' && k1 == 'w' && k2 == 'w' )
             {
                 int s = add_sec(p, l2);
@@ -217,9 +259,22 @@ char *conf_prep(struct pctx *p, const char *in, size_t len)
         {
             for ( n = 0; i + n < len && in[i + n] &&
                          !strchr(WORD_END, in[i + n]); n++ )
-                ;
+            {
+                size_t m = n + 2;
+
+                /* ${NAME} is one word to libconfuse: to us too. */
+                if ( in[i + n] != '$' || i + n + 1 >= len ||
+                     in[i + n + 1] != '{' )
+                    continue;
+                while ( i + m < len && in[i + m] != '}' && in[i + m] != '\n' )
+                    m++;
+                if ( i + m < len && in[i + m] == '}' )
+                    n = m;
+            }
             if ( n == 5 && !memcmp(in + i, "__sec", 5) )
                 conf_perr(p, line, "no such option '__sec'");
+            if ( env_ref(in + i, n) )
+                env_error(p, line, in + i, n);
             if ( k1 == '=' || k1 == 'w' )
                 rc = put_word(&b, in + i, n);
             else
@@ -238,5 +293,11 @@ char *conf_prep(struct pctx *p, const char *in, size_t len)
         free(b.p);
         return NULL;
     }
+    /* libconfuse closes what is open at the end without a word. */
+    if ( depth )
+        conf_perr(p, open_line[(depth > CONF_MAX_DEPTH ? CONF_MAX_DEPTH
+                                                        : depth) - 1],
+                  "this block is not closed: the file ends at line %u "
+                  "inside it (cut short?)", line);
     return b.p;
 }

@@ -37,6 +37,7 @@ struct conf {
     char *metrics_file;         /* "" : none */
     enum conf_loglevel log_level;
     struct policy_config policy;
+    char *warnings;             /* "file:line: warning: ..." lines, or NULL */
 };
 
 #endif /* COOPVMM_CONF_TYPES_H */

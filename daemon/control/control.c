@@ -2,16 +2,26 @@
 /*
  * control.c - coopvmmd's control socket, the connection half: the socket
  * itself (run directory, stale socket, group, mode), clients with their
- * credentials, request and reply buffers and idle deadlines.  Each
- * complete request line goes to control_dispatch() (control_cmd.c).
+ * credentials, request buffers, replies and deadlines.  Each complete
+ * request line goes to control_dispatch() (control_cmd.c); status and
+ * metrics replies are control_build.c's, shared by every client of a
+ * daemon generation.
  *
- * Runs inside the poll() loop and must never block it or let a client
- * hold it: every socket is non-blocking, a client gets one reply buffered
- * at a time (it must read it before its next request is looked at), a
- * request is bounded, clients are bounded in number and dropped when
- * idle.  It must not look inside a request or change the daemon's state:
- * that is the dispatcher's, through the daemon_* calls of daemon.h.
+ * Runs inside the poll() loop and must never block it or let clients
+ * hold it, whoever they are and however many: every socket is
+ * non-blocking; a client gets one reply at a time (it must read it
+ * before its next request is looked at) and must read it within
+ * CONTROL_WRITE_NS; requests are bounded, and so are the replies alive
+ * at once (CONTROL_OUT_MAX); clients are bounded in number, per uid,
+ * with the last slots kept for root, and dropped when idle; accept()
+ * failing for want of descriptors backs off instead of spinning.  The
+ * socket is created with its final mode and group in place (umask and
+ * effective group at bind()), so no chown or chmod by path can be
+ * redirected.  It must not look inside a request or change the daemon's
+ * state: that is the dispatcher's, through the daemon_* calls of
+ * daemon.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -20,51 +30,62 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "control.h"
+#include "control_build.h"
+#include "control_client.h"
 #include "control_cmd.h"
 #include "daemon.h"
 #include "log.h"
 
-#define IN_CHUNK        4096
-#define ACCEPT_BURST    32
+#define ACCEPT_BURST    256     /* refusing is cheap: empty the backlog */
 
 /* ------------------------------------------------------------ socket */
 
+/*
+ * The run directory: made 0755 whatever the umask (group members must
+ * reach the socket), by mkdir's mode alone: nothing is changed by path
+ * after it exists.
+ */
 static int mkdir_p(const char *dir)
 {
     char buf[PATH_MAX], *p;
+    mode_t old;
     bool last;
+    int rc = 0;
 
     if ( strlen(dir) >= sizeof(buf) )
         return -ENAMETOOLONG;
     strcpy(buf, dir);
+    old = umask(022);
     for ( p = buf + 1; ; p++ )
     {
         if ( *p != '/' && *p != '\0' )
             continue;
         last = *p == '\0';
         *p = '\0';
-        /* 0755 whatever the umask: group members must reach the socket. */
-        if ( mkdir(buf, 0755) == 0 )
+        if ( mkdir(buf, 0755) < 0 && errno != EEXIST )
         {
-            if ( chmod(buf, 0755) < 0 )
-                return -errno;
+            rc = -errno;
+            break;
         }
-        else if ( errno != EEXIST )
-            return -errno;
         if ( last )
             break;
         *p = '/';
     }
-    return 0;
+    umask(old);
+    return rc;
 }
 
 /* Is something listening on `path`?  Removes it if it is a dead socket. */
@@ -123,12 +144,86 @@ static int lookup_group(const char *group, gid_t *gid)
     return 0;
 }
 
+/*
+ * A listening socket at sun: its node is born mode 0660 (umask) and
+ * group `gid` (effective group at bind()), so no chown or chmod by path
+ * follows, and no link planted after bind() can redirect one.
+ */
+static int bind_listen(const struct sockaddr_un *sun, gid_t gid)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    gid_t egid = getegid();
+    bool swap = geteuid() == 0 && gid != egid;
+    mode_t old;
+    int rc;
+
+    if ( fd < 0 )
+        return -errno;
+    if ( swap && setegid(gid) < 0 )
+    {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    old = umask(0117);
+    rc = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+    umask(old);
+    if ( rc < 0 )
+        rc = -errno;
+    if ( swap && setegid(egid) < 0 )
+        fatal("control socket: cannot take back group %u", (unsigned)egid);
+    if ( !rc && listen(fd, SOMAXCONN) < 0 )
+    {
+        rc = -errno;
+        unlink(sun->sun_path);
+    }
+    if ( rc )
+    {
+        close(fd);
+        return rc;
+    }
+    return fd;
+}
+
+/* A directory others may write: the socket in it could be replaced. */
+static void check_dir(const struct control *c)
+{
+    struct stat st;
+
+    if ( fstat(c->dirfd, &st) == 0 &&
+         (st.st_uid != geteuid() || (st.st_mode & 0022)) )
+        log_warnx("control socket %s: its directory can be written by "
+                  "others, who could replace the socket; use a directory "
+                  "only root can write", c->path);
+}
+
+/* Descriptors left for clients under RLIMIT_NOFILE. */
+static unsigned int fd_room(void)
+{
+    struct rlimit rl;
+    unsigned int open_now = 0;
+    DIR *dir = opendir("/proc/self/fd");
+    struct dirent *e;
+    rlim_t room;
+
+    if ( getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY )
+        return CONTROL_MAX_CLIENTS;
+    while ( dir && (e = readdir(dir)) )
+        open_now += e->d_name[0] != '.';
+    if ( dir )
+        closedir(dir);
+    room = rl.rlim_cur > open_now + CONTROL_FD_RESERVE ?
+           rl.rlim_cur - open_now - CONTROL_FD_RESERVE : 0;
+    /* One at least: root can always take it (see admit()). */
+    return room < 1 ? 1 : room < CONTROL_MAX_CLIENTS ? (unsigned int)room
+                                                     : CONTROL_MAX_CLIENTS;
+}
+
 int control_open(struct control **out, const char *path, const char *group)
 {
     struct control *c;
     struct sockaddr_un sun = { .sun_family = AF_UNIX };
     char dir[PATH_MAX], *slash;
-    mode_t old;
     int rc, i;
 
     *out = NULL;
@@ -141,20 +236,26 @@ int control_open(struct control **out, const char *path, const char *group)
     }
     strcpy(sun.sun_path, path);
     c = calloc(1, sizeof(*c));
-    if ( !c || !(c->path = strdup(path)) )
+    if ( !c || !(c->path = strdup(path)) ||
+         !(c->group = strdup(group ? group : "")) )
     {
+        if ( c )
+            free(c->path);
         free(c);
         return -ENOMEM;
     }
-    c->fd = -1;
+    c->fd = c->dirfd = -1;
     for ( i = 0; i < CONTROL_MAX_POLLFDS; i++ )
         c->map[i] = -1;
+    for ( i = 0; i < CONTROL_SHARED__COUNT; i++ )
+        c->build[i] = (struct cbuild){ 0 };
     rc = lookup_group(group, &c->gid);
     if ( rc )
         goto fail;
 
     snprintf(dir, sizeof(dir), "%s", path);
     slash = strrchr(dir, '/');
+    c->base = strrchr(c->path, '/') ? strrchr(c->path, '/') + 1 : c->path;
     if ( slash && slash != dir )
     {
         *slash = '\0';
@@ -166,281 +267,43 @@ int control_open(struct control **out, const char *path, const char *group)
             goto fail;
         }
     }
+    else
+        snprintf(dir, sizeof(dir), slash ? "/" : ".");
+    c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if ( c->dirfd < 0 )
+    {
+        rc = -errno;
+        log_warn("control socket: %s", dir);
+        goto fail;
+    }
+    check_dir(c);
     rc = clear_stale(&sun);
     if ( rc )
         goto fail;
-
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    c->fd = bind_listen(&sun, c->gid);
     if ( c->fd < 0 )
     {
-        rc = -errno;
-        log_warn("control socket: socket");
-        goto fail;
-    }
-    old = umask(0177);
-    rc = bind(c->fd, (struct sockaddr *)&sun, sizeof(sun));
-    umask(old);
-    if ( rc < 0 )
-    {
-        rc = -errno;
-        log_warn("control socket %s: bind", path);
-        goto fail;
-    }
-    if ( (group && *group && chown(path, 0, c->gid) < 0) ||
-         chmod(path, 0660) < 0 || listen(c->fd, 64) < 0 )
-    {
-        rc = -errno;
+        rc = c->fd;
+        errno = -rc;
         log_warn("control socket %s", path);
-        unlink(path);
         goto fail;
     }
-    log_info("control socket %s: listening (mode 0660, group %s)", path,
-             group && *group ? group : "root");
+    c->max_clients = fd_room();
+    log_info("control socket %s: listening (mode 0660, group %s, %u "
+             "clients at most)", path, group && *group ? group : "root",
+             c->max_clients);
     *out = c;
     return 0;
 
  fail:
     if ( c->fd >= 0 )
         close(c->fd);
+    if ( c->dirfd >= 0 )
+        close(c->dirfd);
+    free(c->group);
     free(c->path);
     free(c);
     return rc;
-}
-
-/* ----------------------------------------------------------- clients */
-
-static void trace_off(struct control *c, struct client *cl)
-{
-    struct daemon *d = c->d;
-
-    if ( !cl->tracing )
-        return;
-    cl->tracing = false;
-    if ( d && daemon_has_iotrace(d) )
-    {
-        int rc = daemon_iotrace(d, cl->trace_domid, TRACE_OFF, NULL, 0,
-                                NULL);
-
-        if ( rc < 0 )
-            log_warnx("iotrace: cannot switch off the trace of domain %"
-                      PRIu32 ": %s", cl->trace_domid, strerror(-rc));
-    }
-    log_info("iotrace: domain %" PRIu32 " no longer traced",
-             cl->trace_domid);
-}
-
-static void drop(struct control *c, unsigned int slot, const char *why)
-{
-    struct client *cl = c->cl[slot];
-
-    log_debug("control: client fd %d (uid %u pid %d) closed: %s", cl->fd,
-              (unsigned int)cl->uid, (int)cl->pid, why);
-    trace_off(c, cl);
-    close(cl->fd);
-    free(cl->in);
-    free(cl->out);
-    free(cl);
-    c->cl[slot] = NULL;
-    c->ncl--;
-}
-
-static bool in_group(int fd, gid_t gid, gid_t pgid)
-{
-    gid_t groups[256];
-    socklen_t len = sizeof(groups);
-    unsigned int i;
-
-    if ( pgid == gid )
-        return true;
-    /* Supplementary groups as they were at connect(); too many: no. */
-    if ( getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0 )
-        return false;
-    for ( i = 0; i < len / sizeof(gid_t); i++ )
-        if ( groups[i] == gid )
-            return true;
-    return false;
-}
-
-static void queue_text(struct client *cl, char *text)
-{
-    size_t n = strlen(text);
-    char *out = realloc(text, n + 2);
-
-    /* The reply and its newline; `text` is ours now, and still valid
-     * if realloc() failed. */
-    free(cl->out);
-    cl->out = out;
-    if ( !out )
-    {
-        free(text);
-        cl->closing = true;
-        cl->outlen = cl->outoff = 0;
-        return;
-    }
-    out[n] = '\n';
-    out[n + 1] = '\0';
-    cl->outlen = n + 1;
-    cl->outoff = 0;
-}
-
-/* A short error reply for the socket layer itself, then close. */
-static void queue_error(struct client *cl, const char *msg)
-{
-    json_t *r = json_pack("{s:i, s:b, s:s}", "version",
-                          CONTROL_PROTO_VERSION, "ok", 0, "error", msg);
-    char *t = r ? json_dumps(r, JSON_COMPACT) : NULL;
-
-    json_decref(r);
-    cl->closing = true;
-    if ( t )
-        queue_text(cl, t);
-}
-
-/* Returns false when there is nothing more to accept now. */
-static bool accept_one(struct control *c, uint64_t now_ns)
-{
-    struct ucred cr;
-    socklen_t len = sizeof(cr);
-    struct client *cl;
-    unsigned int slot;
-    int fd;
-
-    fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if ( fd < 0 )
-        return false;
-    if ( getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
-         c->ncl >= CONTROL_MAX_CLIENTS || !(cl = calloc(1, sizeof(*cl))) )
-    {
-        static const char busy[] = "{\"version\":1,\"ok\":false,"
-            "\"error\":\"too many clients, try again later\"}\n";
-
-        if ( c->ncl >= CONTROL_MAX_CLIENTS )
-            (void)!send(fd, busy, sizeof(busy) - 1,
-                        MSG_DONTWAIT | MSG_NOSIGNAL);
-        log_debug("control: connection refused (%u clients)", c->ncl);
-        close(fd);
-        return true;
-    }
-    cl->fd = fd;
-    cl->uid = cr.uid;
-    cl->pid = cr.pid;
-    cl->may_write = cr.uid == 0;
-    cl->may_read = cr.uid == 0 || in_group(fd, c->gid, cr.gid);
-    cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
-    for ( slot = 0; c->cl[slot]; slot++ )
-        ;
-    c->cl[slot] = cl;
-    c->ncl++;
-    log_debug("control: client fd %d uid %u pid %d (%s)", fd,
-              (unsigned int)cr.uid, (int)cr.pid,
-              cl->may_write ? "read-write" : cl->may_read ? "read-only" :
-              "no access");
-    return true;
-}
-
-/* Handle the next complete request line, if the client may send one. */
-static void serve(struct control *c, struct client *cl, struct daemon *d,
-                  uint64_t now_ns)
-{
-    struct ctx x = { .d = d, .c = c, .cl = cl };
-    bool close_after = false;
-    char *nl, *reply;
-    size_t len;
-
-    if ( cl->closing || cl->outlen )
-        return;
-    nl = cl->inlen ? memchr(cl->in, '\n', cl->inlen) : NULL;
-    if ( nl && !c->budget )
-        return;                     /* next round: see control_pollfds() */
-    if ( !nl )
-    {
-        if ( cl->inlen >= CONTROL_REQ_MAX )
-            queue_error(cl, "request too long (limit 65536 bytes)");
-        else if ( cl->eof && cl->inlen )
-            queue_error(cl, "truncated request (no newline at the end)");
-        else if ( cl->eof )
-            cl->closing = true;
-        return;
-    }
-    len = (size_t)(nl - cl->in);
-    c->budget--;
-    cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
-    reply = control_dispatch(&x, cl->in, len, cl->may_read, cl->may_write,
-                             &close_after);
-    cl->inlen -= len + 1;
-    memmove(cl->in, nl + 1, cl->inlen);
-    if ( !reply )
-    {
-        queue_error(cl, "out of memory");
-        return;
-    }
-    if ( strlen(reply) > CONTROL_REPLY_MAX )
-    {
-        free(reply);
-        queue_error(cl, "reply too large");
-        return;
-    }
-    queue_text(cl, reply);
-    if ( close_after )
-        cl->closing = true;
-}
-
-/* Returns false if the client is gone. */
-static bool do_read(struct client *cl)
-{
-    ssize_t n;
-    size_t want;
-    char *p;
-
-    if ( cl->insize - cl->inlen < IN_CHUNK && cl->insize < CONTROL_REQ_MAX )
-    {
-        want = cl->insize ? cl->insize * 2 : IN_CHUNK;
-        if ( want > CONTROL_REQ_MAX )
-            want = CONTROL_REQ_MAX;
-        p = realloc(cl->in, want);
-        if ( !p )
-            return false;
-        cl->in = p;
-        cl->insize = want;
-    }
-    if ( cl->inlen >= cl->insize )
-        return true;                /* full: serve() answers "too long" */
-    n = recv(cl->fd, cl->in + cl->inlen, cl->insize - cl->inlen,
-             MSG_DONTWAIT);
-    if ( n < 0 )
-        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-    if ( n == 0 )
-        cl->eof = true;
-    /*
-     * Bytes alone do not keep a client alive: a request must be complete
-     * within CONTROL_IDLE_NS, so a trickling client cannot hold a slot.
-     */
-    cl->inlen += (size_t)n;
-    return true;
-}
-
-static bool do_write(struct client *cl, uint64_t now_ns)
-{
-    ssize_t n;
-
-    while ( cl->outoff < cl->outlen )
-    {
-        n = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
-                 MSG_DONTWAIT | MSG_NOSIGNAL);
-        if ( n < 0 )
-            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-        cl->outoff += (size_t)n;
-        cl->deadline_ns = now_ns + CONTROL_IDLE_NS;
-    }
-    free(cl->out);
-    cl->out = NULL;
-    cl->outlen = cl->outoff = 0;
-    return true;
-}
-
-static bool has_request(const struct client *cl)
-{
-    return !cl->closing && cl->inlen && memchr(cl->in, '\n', cl->inlen);
 }
 
 unsigned int control_pollfds(struct control *c, struct pollfd *pfd,
@@ -453,7 +316,8 @@ unsigned int control_pollfds(struct control *c, struct pollfd *pfd,
     if ( !max )
         return 0;
     pfd[k].fd = c->fd;
-    pfd[k].events = POLLIN;
+    /* Out of descriptors: leave the backlog alone until then. */
+    pfd[k].events = c->accept_after_ns ? 0 : POLLIN;
     pfd[k].revents = 0;
     c->map[k++] = -1;
     for ( i = 0; i < CONTROL_MAX_CLIENTS && k < max; i++ )
@@ -465,55 +329,16 @@ unsigned int control_pollfds(struct control *c, struct pollfd *pfd,
         /*
          * A request already read but not served (the round's budget ran
          * out) waits for POLLOUT, which a live socket reports at once.
+         * A client waiting for a shared reply waits for nothing.
          */
-        pfd[k].events = cl->outlen || has_request(cl) ? POLLOUT :
-                        (cl->closing || cl->eof) ? 0 : POLLIN;
+        pfd[k].events = cl->out || client_has_request(cl) ? POLLOUT :
+                        (cl->closing || cl->eof ||
+                         cl->wait != CONTROL_SHARED_NONE) ? 0 : POLLIN;
         pfd[k].revents = 0;
         c->map[k++] = (int)i;
     }
     c->nmap = k;
     return k;
-}
-
-static void client_event(struct control *c, unsigned int slot, short rev,
-                         struct daemon *d, uint64_t now_ns)
-{
-    struct client *cl = c->cl[slot];
-
-    /* Out of budget: leave its bytes in the kernel for the next round. */
-    if ( !c->budget && !cl->outlen )
-        return;
-    if ( (rev & POLLIN) && !do_read(cl) )
-    {
-        drop(c, slot, "read error");
-        return;
-    }
-    serve(c, cl, d, now_ns);
-    /* Try at once: most replies fit in the socket buffer. */
-    if ( cl->outlen && !do_write(cl, now_ns) )
-    {
-        drop(c, slot, "write error");
-        return;
-    }
-    serve(c, cl, d, now_ns);                /* a pipelined next request */
-    if ( cl->outlen && !do_write(cl, now_ns) )
-    {
-        drop(c, slot, "write error");
-        return;
-    }
-    if ( cl->closing && !cl->outlen )
-        drop(c, slot, "done");
-    else if ( (rev & (POLLERR | POLLHUP | POLLNVAL)) && !(rev & POLLIN) )
-        drop(c, slot, "hung up");
-}
-
-static void drop_idle(struct control *c, uint64_t now_ns)
-{
-    unsigned int i;
-
-    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
-        if ( c->cl[i] && now_ns >= c->cl[i]->deadline_ns )
-            drop(c, i, "idle timeout");
 }
 
 void control_events(struct control *c, const struct pollfd *pfd,
@@ -524,6 +349,8 @@ void control_events(struct control *c, const struct pollfd *pfd,
 
     c->d = d;
     c->budget = CONTROL_SERVE_BURST;
+    if ( c->accept_after_ns && now_ns >= c->accept_after_ns )
+        c->accept_after_ns = 0;
     for ( i = 0; i < n && i < c->nmap; i++ )
     {
         if ( !pfd[i].revents )
@@ -531,9 +358,9 @@ void control_events(struct control *c, const struct pollfd *pfd,
         slot = c->map[i];
         if ( slot < 0 )
         {
-            if ( pfd[i].fd != c->fd )
+            if ( pfd[i].fd != c->fd || c->accept_after_ns )
                 continue;
-            for ( k = 0; k < ACCEPT_BURST && accept_one(c, now_ns); k++ )
+            for ( k = 0; k < ACCEPT_BURST && client_accept(c, now_ns); k++ )
                 ;
             continue;
         }
@@ -542,7 +369,12 @@ void control_events(struct control *c, const struct pollfd *pfd,
         client_event(c, (unsigned int)slot, pfd[i].revents, d, now_ns);
     }
     c->nmap = 0;
-    drop_idle(c, now_ns);
+    /* Shared replies: a slice of work, then write out what is done. */
+    control_build_run(c, d, clock_mono_ns() + CONTROL_SLICE_NS);
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( c->cl[i] && c->cl[i]->out && !c->cl[i]->outoff )
+            client_flush(c, i, now_ns);
+    client_drop_idle(c, now_ns);
 }
 
 int control_timeout_ms(struct control *c, uint64_t now_ns)
@@ -551,12 +383,26 @@ int control_timeout_ms(struct control *c, uint64_t now_ns)
     unsigned int i;
 
     /* Expired ones go now, or the caller would poll with 0 and spin. */
-    drop_idle(c, now_ns);
+    client_drop_idle(c, now_ns);
+    if ( control_build_pending(c) )
+        return 0;
+    if ( c->accept_after_ns )
+        next = c->accept_after_ns;
     for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
-        if ( c->cl[i] && c->cl[i]->deadline_ns < next )
-            next = c->cl[i]->deadline_ns;
+    {
+        const struct client *cl = c->cl[i];
+
+        if ( !cl )
+            continue;
+        if ( cl->out && cl->write_deadline_ns < next )
+            next = cl->write_deadline_ns;
+        else if ( !cl->out && cl->deadline_ns < next )
+            next = cl->deadline_ns;
+    }
     if ( next == UINT64_MAX )
         return -1;
+    if ( next <= now_ns )
+        return 0;
     return (int)((next - now_ns + 999999) / 1000000);
 }
 
@@ -574,10 +420,90 @@ void control_close(struct control *c, struct daemon *d)
     c->d = d;
     for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
         if ( c->cl[i] )
-            drop(c, i, "daemon exits");
+            client_drop(c, i, "daemon exits");
+    control_build_free(c);
     if ( c->fd >= 0 )
         close(c->fd);
-    unlink(c->path);
+    /* Relative to the directory opened at start: not through a link. */
+    unlinkat(c->dirfd, c->base, 0);
+    close(c->dirfd);
+    free(c->group);
     free(c->path);
     free(c);
+}
+
+/*
+ * The socket-group changed on reload: access follows the configuration.
+ * The daemon's own check uses the new group at once, for every client
+ * already connected too; the socket node gets the group by a new socket
+ * renamed over the old one (the node's group is set at its birth: no
+ * chown by path).  If that fails, members of the old group can still
+ * connect but are refused every command: said clearly.
+ */
+void control_set_group(struct control *c, const char *group)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    char rnd[8] = "", tmp[sizeof(sun.sun_path)], *name;
+    unsigned char r[6];
+    unsigned int i;
+    gid_t gid;
+    int fd, n;
+
+    if ( !c || !strcmp(group, c->group) )
+        return;
+    if ( lookup_group(group, &gid) )
+    {
+        log_warnx("control socket %s: socket-group '%s' not found; access "
+                  "stays with %s", c->path, group,
+                  c->group[0] ? c->group : "root");
+        return;
+    }
+    name = strdup(group);
+    if ( !name )
+    {
+        log_warnx("control socket %s: socket-group '%s': out of memory; "
+                  "access stays with %s", c->path, group,
+                  c->group[0] ? c->group : "root");
+        return;
+    }
+    free(c->group);
+    c->group = name;
+    c->gid = gid;
+    for ( i = 0; i < CONTROL_MAX_CLIENTS; i++ )
+        if ( c->cl[i] )
+            c->cl[i]->may_read = c->cl[i]->uid == 0 ||
+                                 client_in_group(c->cl[i], gid);
+    if ( getrandom(r, sizeof(r), 0) == (ssize_t)sizeof(r) )
+        for ( i = 0; i < sizeof(r); i++ )
+            rnd[i] = "abcdefghijklmnopqrstuvwxyz012345"[r[i] % 32];
+    n = snprintf(tmp, sizeof(tmp), "%s.%s", c->path, rnd);
+    fd = -ENAMETOOLONG;
+    if ( rnd[0] && n > 0 && (size_t)n < sizeof(tmp) )
+    {
+        strcpy(sun.sun_path, tmp);
+        fd = bind_listen(&sun, gid);
+    }
+    if ( fd >= 0 && renameat(c->dirfd, strrchr(tmp, '/') ?
+                             strrchr(tmp, '/') + 1 : tmp,
+                             c->dirfd, c->base) < 0 )
+    {
+        int err = errno;
+
+        close(fd);
+        unlink(tmp);
+        fd = -err;
+    }
+    if ( fd < 0 )
+    {
+        log_warnx("control socket %s: socket-group is now %s, but the "
+                  "socket keeps its old group until restart (%s): that "
+                  "group can connect, and is refused every command",
+                  c->path, group[0] ? group : "none (root only)",
+                  strerror(-fd));
+        return;
+    }
+    close(c->fd);
+    c->fd = fd;
+    log_notice("control socket %s: now for root%s%s", c->path,
+               group[0] ? " and group " : " only", group);
 }

@@ -6,9 +6,11 @@
  *
  * Everything here runs inside the daemon's poll() loop and never blocks
  * it: sockets are non-blocking, requests are bounded to CONTROL_REQ_MAX,
- * at most one reply is buffered per client, the number of clients is
- * bounded, and idle clients are dropped.  State changes go only through
- * the daemon_* calls of daemon.h.
+ * at most one reply is buffered per client and all of them together are
+ * bounded, status and metrics replies are built once for every client
+ * and in slices, the number of clients is bounded (per uid; root always
+ * gets in), and idle clients and slow readers are dropped.  State
+ * changes go only through the daemon_* calls of daemon.h.
  */
 #ifndef COOPVMM_CONTROL_H
 #define COOPVMM_CONTROL_H
@@ -25,9 +27,11 @@ struct control;
 
 /*
  * Create the socket at `path`: the run directory (mkdir -p, 0755), the
- * socket under umask 0177, chown to `group` (NULL or "": root's group),
- * then chmod 0660.  A stale socket is removed; a socket another daemon
- * answers on is not (-EADDRINUSE).  Returns 0 or -errno, and logs why.
+ * socket born mode 0660 and group `group` (NULL or "": root's group) -
+ * umask and effective group at bind(), no chown or chmod by path.  A
+ * stale socket is removed; a socket another daemon answers on is not
+ * (-EADDRINUSE).  Clients are bounded by CONTROL_MAX_CLIENTS and by the
+ * descriptors RLIMIT_NOFILE leaves.  Returns 0 or -errno, and logs why.
  */
 int control_open(struct control **out, const char *path, const char *group);
 
@@ -50,10 +54,17 @@ void control_events(struct control *c, const struct pollfd *pfd,
 
 /*
  * Milliseconds until the next client deadline (for the poll() timeout),
- * or -1 if there is none.  Drops clients whose deadline has passed, so
+ * 0 while a shared reply is being built, or -1 if there is none.  Drops clients whose deadline has passed, so
  * it never returns 0 for them: call it before every poll().
  */
 int control_timeout_ms(struct control *c, uint64_t now_ns);
+
+/*
+ * socket-group changed (a reload): the daemon answers the new group's
+ * members at once, and the socket node gets the new group (a new socket
+ * renamed over it); if that cannot be done, a warning says so.
+ */
+void control_set_group(struct control *c, const char *group);
 
 /* Number of connected clients (tests, log lines). */
 unsigned int control_nclients(const struct control *c);

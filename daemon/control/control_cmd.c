@@ -8,7 +8,10 @@
  * only, every argument is checked before use, and every string that goes
  * out is cleaned (jansson refuses invalid UTF-8).  State is changed only
  * through the daemon_* calls of daemon.h.  It must not do socket I/O or
- * block: control.c owns the connections.
+ * block: control.c owns the connections.  status and metrics are built
+ * by control_build.c from the pieces here (control_status_daemon(),
+ * control_status_domain()), which also answers a request without a
+ * connection (control_handle_request()).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +24,7 @@
 #include <jansson.h>
 
 #include "control_cmd.h"
+#include "control_status.h"
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
@@ -102,6 +106,10 @@ static json_t *signal_list(uint32_t sig)
         json_array_append_new(a, json_string("vbd"));
     if ( sig & POLICY_HAS_NET )
         json_array_append_new(a, json_string("net"));
+    if ( sig & POLICY_HAS_RUNSTATE )
+        json_array_append_new(a, json_string("runstate"));
+    if ( sig & POLICY_HAS_DM )
+        json_array_append_new(a, json_string("dm"));
     return a;
 }
 
@@ -115,7 +123,7 @@ static json_t *rate(const struct policy_sample *s,
     return jreal(dc->metric[m]);
 }
 
-static json_t *domain_json(const struct daemon *d, unsigned int i)
+json_t *control_status_domain(const struct daemon *d, unsigned int i)
 {
     const struct policy_sample *s = &d->samples[i];
     const struct policy_decision *dc = &d->decisions[i];
@@ -157,27 +165,31 @@ static json_t *domain_json(const struct daemon *d, unsigned int i)
     json_object_set_new(o, "net_pkts_per_s",
                         rate(s, dc, POLICY_HAS_NET, M_NET_PKTS));
     json_object_set_new(o, "cpu_pct", rate(s, dc, POLICY_HAS_CPU, M_CPU));
+    json_object_set_new(o, "dm_pid", s->dm_pid > 0 ? json_integer(s->dm_pid)
+                                                   : json_null());
+    /* dm_cpu_pct, dm_runs_per_s: control_status.c, with the metrics. */
+    json_object_set_new(o, "pool_cpus", json_integer(s->cpupool_cpus));
+    json_object_set_new(o, "affinity_cpus", s->affinity_cpus ?
+                        json_integer(s->affinity_cpus) : json_null());
+    json_object_set_new(o, "hard_pinned",
+                        json_boolean(s->flags & POLICY_DOM_PINNED));
     json_object_set_new(o, "weight", json_integer(s->weight));
     json_object_set_new(o, "base_weight", json_integer(s->base_weight));
     json_object_set_new(o, "target_weight", json_integer(dc->weight));
     json_object_set_new(o, "cap", json_integer(s->cap));
     json_object_set_new(o, "base_cap", json_integer(s->base_cap));
     json_object_set_new(o, "target_cap", json_integer(dc->cap));
+    status_add_domain(o, d, i);
     return o;
 }
 
-static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
+json_t *control_status_daemon(const struct daemon *d)
 {
-    const struct daemon *d = x->d;
-    json_t *dm = json_object(), *doms = json_array();
+    json_t *dm = json_object();
     unsigned int i, managed = 0;
 
-    (void)req;
     for ( i = 0; i < d->ndoms; i++ )
-    {
         managed += d->decisions[i].unmanaged == POLICY_MANAGED;
-        json_array_append_new(doms, domain_json(d, i));
-    }
     json_object_set_new(dm, "version", json_string(daemon_version));
     json_object_set_new(dm, "backend", json_string(d->ops && d->ops->name ?
                                                    d->ops->name : "none"));
@@ -192,7 +204,9 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
                         (json_int_t)(d->conf->interval_ns / 1000000) : 0));
     json_object_set_new(dm, "dry_run", json_boolean(d->dry_run));
     json_object_set_new(dm, "paused", json_boolean(d->paused));
-    json_object_set_new(dm, "signals", signal_list(d->info.signals));
+    /* What the samples carry, once there are some (see control_status.c). */
+    json_object_set_new(dm, "signals", signal_list(d->stats.polls ?
+                        d->sample_signals : d->info.signals));
     json_object_set_new(dm, "domains", json_integer(d->ndoms));
     json_object_set_new(dm, "managed", json_integer(managed));
     json_object_set_new(dm, "polls", json_integer((json_int_t)d->stats.polls));
@@ -204,31 +218,7 @@ static int cmd_status(struct ctx *x, json_t *req, json_t *rep)
                         json_integer((json_int_t)d->stats.failed_calls));
     json_object_set_new(dm, "poll_duration_s",
                         jreal(d->stats.last_poll_dur_ns / 1e9));
-    json_object_set_new(rep, "daemon", dm);
-    json_object_set_new(rep, "domains", doms);
-    return 0;
-}
-
-static int cmd_metrics(struct ctx *x, json_t *req, json_t *rep)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    int rc;
-
-    (void)req;
-    if ( !f )
-        return fail(rep, "metrics: %s", strerror(errno));
-    rc = metrics_format(x->d, f);
-    fclose(f);
-    if ( rc )
-    {
-        free(text);
-        return fail(rep, "metrics: %s", strerror(-rc));
-    }
-    json_object_set_new(rep, "text", json_stringn(text, len));
-    free(text);
-    return 0;
+    return dm;
 }
 
 static json_t *split_lines(const char *text)
@@ -262,6 +252,9 @@ static int cmd_reload(struct ctx *x, json_t *req, json_t *rep)
     if ( rc < 0 )
         return fail(rep, "reload failed (%s); the old configuration stays "
                     "in force", strerror(-rc));
+    if ( x->d->conf->warnings )
+        json_object_set_new(rep, "warnings",
+                            split_lines(x->d->conf->warnings));
     json_object_set_new(rep, "message",
                         json_string("configuration reloaded"));
     return 0;
@@ -420,21 +413,30 @@ static int cmd_iotrace(struct ctx *x, json_t *req, json_t *rep)
 
 enum need { NEED_READ, NEED_WRITE };
 
+/*
+ * A command either has a handler, or its reply is the same for every
+ * client of a daemon generation (`shared`): built once, between polls,
+ * by control_build.c.
+ */
 static const struct command {
     const char *name;
     enum need need;
     const char *args[3];        /* allowed keys besides version, command */
     int (*fn)(struct ctx *x, json_t *req, json_t *rep);
+    int shared;                 /* CONTROL_SHARED_* or CONTROL_SHARED_NONE */
 } commands[] = {
-    { "status",  NEED_READ,  { NULL }, cmd_status },
-    { "metrics", NEED_READ,  { NULL }, cmd_metrics },
-    { "reload",  NEED_WRITE, { NULL }, cmd_reload },
-    { "pause",   NEED_WRITE, { NULL }, cmd_pause },
-    { "resume",  NEED_WRITE, { NULL }, cmd_resume },
-    { "pin",     NEED_WRITE, { "domain", "class", NULL }, cmd_pin },
-    { "unpin",   NEED_WRITE, { "domain", NULL }, cmd_unpin },
+    { "status",  NEED_READ,  { NULL }, NULL, CONTROL_SHARED_STATUS },
+    { "metrics", NEED_READ,  { NULL }, NULL, CONTROL_SHARED_METRICS },
+    { "reload",  NEED_WRITE, { NULL }, cmd_reload, CONTROL_SHARED_NONE },
+    { "pause",   NEED_WRITE, { NULL }, cmd_pause, CONTROL_SHARED_NONE },
+    { "resume",  NEED_WRITE, { NULL }, cmd_resume, CONTROL_SHARED_NONE },
+    { "pin",     NEED_WRITE, { "domain", "class", NULL }, cmd_pin,
+      CONTROL_SHARED_NONE },
+    { "unpin",   NEED_WRITE, { "domain", NULL }, cmd_unpin,
+      CONTROL_SHARED_NONE },
     /* Root only: it shows guests' I/O data and slows their I/O. */
-    { "iotrace", NEED_WRITE, { "domain", NULL }, cmd_iotrace },
+    { "iotrace", NEED_WRITE, { "domain", NULL }, cmd_iotrace,
+      CONTROL_SHARED_NONE },
 };
 
 static bool allowed_key(const struct command *cmd, const char *key)
@@ -489,7 +491,8 @@ static const struct command *check(json_t *req, json_t *rep,
 }
 
 char *control_dispatch(struct ctx *x, const char *line, size_t len,
-                       bool may_read, bool may_write, bool *close_after)
+                       bool may_read, bool may_write, bool *close_after,
+                       int *shared)
 {
     const struct command *cmd;
     json_error_t jerr;
@@ -497,6 +500,7 @@ char *control_dispatch(struct ctx *x, const char *line, size_t len,
     char *out;
     int rc = -1;
 
+    *shared = CONTROL_SHARED_NONE;
     if ( len && line[len - 1] == '\n' )
         len--;
     rep = json_object();
@@ -517,6 +521,14 @@ char *control_dispatch(struct ctx *x, const char *line, size_t len,
         goto out;
     }
     cmd = check(req, rep, may_read, may_write);
+    if ( cmd && cmd->shared != CONTROL_SHARED_NONE )
+    {
+        *close_after = false;
+        *shared = cmd->shared;
+        json_decref(req);
+        json_decref(rep);
+        return NULL;
+    }
     if ( cmd )
     {
         /* A refused or failed command is well-formed: keep the link. */
@@ -536,14 +548,4 @@ char *control_dispatch(struct ctx *x, const char *line, size_t len,
     out = json_dumps(rep, JSON_COMPACT | JSON_REAL_PRECISION(9));
     json_decref(rep);
     return out;
-}
-
-char *control_handle_request(struct daemon *d, const char *line, size_t len,
-                             bool may_read, bool may_write)
-{
-    struct ctx x = { .d = d };
-    bool close_after;
-
-    return control_dispatch(&x, line, len, may_read, may_write,
-                            &close_after);
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "control_types.h"
 
 /* What a command handler sees. */
@@ -18,22 +20,25 @@ struct ctx {
     struct client *cl;          /* likewise */
 };
 
-/*
- * One request line in, the reply JSON text out (malloc'd, no newline;
- * NULL only when out of memory).  *close_after: the request was malformed
- * and the connection should close once the reply is written.
- */
-char *control_dispatch(struct ctx *x, const char *line, size_t len,
-                       bool may_read, bool may_write, bool *close_after);
+/* Replies every client of one daemon generation shares. */
+#define CONTROL_SHARED_NONE     (-1)
+#define CONTROL_SHARED_STATUS   0
+#define CONTROL_SHARED_METRICS  1
+#define CONTROL_SHARED__COUNT   2
 
 /*
- * The same without a connection (tests, fuzzing): one request line
- * (without or with its newline) in, one reply JSON text out, malloc'd,
- * without a newline; NULL only when out of memory.  may_read: status,
- * metrics; may_write: reload, pause, resume, pin, unpin, iotrace.
- * "iotrace" needs a connection and is refused here.
+ * One request line in, the reply JSON text out (malloc'd, no newline;
+ * NULL when out of memory).  *close_after: the request was malformed
+ * and the connection should close once the reply is written.  A valid
+ * status or metrics request returns NULL with *shared set to its
+ * CONTROL_SHARED_* kind: its reply is control_build.h's.
  */
-char *control_handle_request(struct daemon *d, const char *line, size_t len,
-                             bool may_read, bool may_write);
+char *control_dispatch(struct ctx *x, const char *line, size_t len,
+                       bool may_read, bool may_write, bool *close_after,
+                       int *shared);
+
+/* The pieces of a status reply: the "daemon" object, domain i's object. */
+json_t *control_status_daemon(const struct daemon *d);
+json_t *control_status_domain(const struct daemon *d, unsigned int i);
 
 #endif /* COOPVMM_CONTROL_CMD_H */

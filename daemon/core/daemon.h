@@ -41,14 +41,25 @@ int daemon_resume(struct daemon *d);
 
 /*
  * Pin a domain (name or domid, as text) to a class, or unpin it
- * (cls == NULL).  Pins survive reload, not restart.  On failure returns
- * -errno and writes a message to err.
+ * (cls == NULL).  A pin belongs to the guest (its UUID): a new domain of
+ * the guest (reboot, restore, migration back) is pinned too, from its
+ * second poll.  Pins survive reload (one whose class is gone is dropped,
+ * with a log line), not restart; at most DAEMON_PINS_MAX guests.  On
+ * failure returns -errno and writes a message to err.
  */
 int daemon_pin(struct daemon *d, const char *domain, const char *cls,
                char *err, size_t errlen);
 
 /* Index of a domain in d->samples by name or domid text, or -1. */
 int daemon_find_domain(const struct daemon *d, const char *domain);
+
+/*
+ * The host's cpupools with their scheduler parameters, into out[0..max):
+ * how many there are (only max filled), or -EOPNOTSUPP when the backend
+ * does not know them (a recording).
+ */
+int daemon_cpupools(const struct daemon *d, struct backend_cpupool *out,
+                    unsigned int max);
 
 /* Whether the backend can trace a domain's requests (coopctl iotrace). */
 bool daemon_has_iotrace(const struct daemon *d);

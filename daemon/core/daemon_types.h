@@ -29,8 +29,31 @@ struct daemon_stats {
     uint64_t failed_calls;      /* failed hypercalls / backend calls */
     uint64_t last_poll_ns;      /* monotonic stamp of the last poll */
     uint64_t last_poll_dur_ns;  /* how long it took */
+    uint64_t last_poll_late_ns; /* how long after its time it started */
     uint64_t start_ns;
+    uint64_t effects_helped;    /* effect checks: changes kept */
+    uint64_t effects_undone;    /* ... and undone */
 };
+
+/* A domain's last effect verdict (effects.c), for display. */
+struct daemon_verdict {
+    uint32_t domid;
+    uint8_t uuid[16];
+    int cls;                    /* the class that was judged */
+    enum policy_effect effect;  /* HELPED or UNDONE */
+    enum policy_effect_measure measure;
+    double before, after;       /* % */
+    unsigned int polls;
+    uint64_t at_ns;             /* sample time of the verdict */
+};
+
+/* A runtime pin (coopctl pin): it belongs to the guest, not the domid. */
+struct daemon_pin {
+    uint8_t uuid[16];
+    char cls[POLICY_CLASS_MAX];
+};
+
+#define DAEMON_PINS_MAX 256
 
 struct daemon {
     const char *conf_path;
@@ -45,6 +68,8 @@ struct daemon {
     bool dry_run_forced;        /* --dry-run: survives reloads */
     int verbose;                /* -v count */
     bool paused;
+    struct daemon_pin *pins;    /* coopctl pin, by guest */
+    unsigned int npins;
 
     /*
      * The last poll: ndoms domains, their samples and decisions side by
@@ -53,8 +78,18 @@ struct daemon {
     unsigned int ndoms, ndoms_max;
     struct policy_sample *samples;
     struct policy_decision *decisions;
+    uint32_t sample_signals;    /* POLICY_HAS_* of any sample last poll */
+
+    struct daemon_verdict *verdicts;    /* effects.c */
+    unsigned int nverdicts, verdicts_max;
 
     struct daemon_stats stats;
+    /*
+     * Bumped by every change a status or metrics reply shows (a poll,
+     * reload, pause, resume, pin): replies of one generation are the
+     * same for every client.
+     */
+    uint64_t gen;
 };
 
 #endif /* COOPVMM_DAEMON_TYPES_H */

@@ -3,13 +3,15 @@
  * metrics.c - the text exposition of the daemon's state, for Prometheus.
  *
  * The consumers are a node exporter's textfile collector and promtool,
- * which parse the Prometheus text format (0.0.4), so the output stays in
- * what that format and OpenMetrics share: # HELP and # TYPE before each
- * family, counters named *_total, units spelled in the names (seconds,
- * ratio, per_second), info-like series as gauges of value 1 named *_info,
- * and "# EOF" last (a comment to the 0.0.4 parser, the end marker to an
- * OpenMetrics one).  A rate that is not known yet (first poll, missing
- * signal) is left out rather than written as 0.
+ * which parse the Prometheus text format (0.0.4), and that is the format:
+ * # HELP and # TYPE before each family, named as its samples (counters
+ * *_total), units spelled in the names (seconds, ratio, per_second),
+ * info-like series as gauges of value 1 named *_info, and "# EOF" last, a
+ * comment to the 0.0.4 parser that lets a reader see the text is whole.
+ * It is not OpenMetrics, whose TYPE line names a counter without its
+ * _total: one file cannot satisfy both parsers, and the textfile
+ * collector reads 0.0.4.  A rate that is not known yet (first poll,
+ * missing signal) is left out rather than written as 0.
  *
  * Reads struct daemon only; never changes it.
  */
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "daemon_types.h"
+#include "effects.h"
 #include "log.h"
 #include "metrics.h"
 #include "version.h"
@@ -137,6 +140,9 @@ struct dom_gauge {
     const char *name, *help;
     bool (*get)(const struct policy_sample *s,
                 const struct policy_decision *dc, double *v);
+    /* Without `get`: the smoothed metric m times scale, when known. */
+    enum policy_metric m;
+    double scale;
 };
 
 static bool rate_ok(const struct policy_sample *s,
@@ -246,34 +252,105 @@ static bool g_target_cap(const struct policy_sample *s,
     return true;
 }
 
+static bool g_effect_before(const struct policy_sample *s,
+                            const struct policy_decision *dc, double *v)
+{
+    (void)s;
+    *v = dc->effect_before / 100.0;
+    return dc->effect != POLICY_EFFECT_NONE;
+}
+
+static bool g_effect_after(const struct policy_sample *s,
+                           const struct policy_decision *dc, double *v)
+{
+    (void)s;
+    *v = dc->effect_after / 100.0;
+    return dc->effect != POLICY_EFFECT_NONE;
+}
+
 static const struct dom_gauge dom_gauges[] = {
-    { "coopvmm_domain_managed",
-      "1 if coopvmm manages the domain's scheduler parameters.", g_managed },
-    { "coopvmm_domain_pinned",
-      "1 if the domain's class is pinned (coopctl pin or config).", g_pinned },
-    { "coopvmm_domain_ioreqs_per_second",
-      "Emulated I/O requests per second (smoothed).", g_ioreq },
-    { "coopvmm_domain_ioreq_dm_ratio",
-      "Share of emulated I/O requests sent to a device model.", g_ioreq_dm },
-    { "coopvmm_domain_vbd_requests_per_second",
-      "PV block read and write requests per second (smoothed).", g_vbd },
-    { "coopvmm_domain_net_packets_per_second",
-      "PV network packets per second, rx and tx (smoothed).", g_net },
-    { "coopvmm_domain_cpu_ratio",
-      "CPU use as a share of the domain's online vCPUs (smoothed).", g_cpu },
-    { "coopvmm_domain_weight",
-      "Current scheduler weight.", g_weight },
-    { "coopvmm_domain_base_weight",
-      "The administrator's scheduler weight.", g_base_weight },
-    { "coopvmm_domain_target_weight",
-      "Scheduler weight the domain's class asks for.", g_target_weight },
-    { "coopvmm_domain_cap_percent",
-      "Current scheduler cap, percent of one pCPU (0: none).", g_cap },
-    { "coopvmm_domain_base_cap_percent",
-      "The administrator's scheduler cap, percent of one pCPU.", g_base_cap },
-    { "coopvmm_domain_target_cap_percent",
-      "Scheduler cap the domain's class asks for.", g_target_cap },
+    { .name = "coopvmm_domain_managed",
+      .help = "1 if coopvmm manages the domain's scheduler parameters.",
+      .get = g_managed },
+    { .name = "coopvmm_domain_pinned",
+      .help = "1 if the domain's class is pinned (coopctl pin or config).",
+      .get = g_pinned },
+    { .name = "coopvmm_domain_ioreqs_per_second",
+      .help = "Emulated I/O requests per second (smoothed).",
+      .get = g_ioreq },
+    { .name = "coopvmm_domain_ioreq_dm_ratio",
+      .help = "Share of emulated I/O requests sent to a device model.",
+      .get = g_ioreq_dm },
+    { .name = "coopvmm_domain_vbd_requests_per_second",
+      .help = "PV block read and write requests per second (smoothed).",
+      .get = g_vbd },
+    { .name = "coopvmm_domain_net_packets_per_second",
+      .help = "PV network packets per second, rx and tx (smoothed).",
+      .get = g_net },
+    { .name = "coopvmm_domain_cpu_ratio",
+      .help = "CPU use as a share of the domain's online vCPUs (smoothed).",
+      .get = g_cpu },
+    { .name = "coopvmm_domain_weight",
+      .help = "Current scheduler weight.",
+      .get = g_weight },
+    { .name = "coopvmm_domain_base_weight",
+      .help = "The administrator's scheduler weight.",
+      .get = g_base_weight },
+    { .name = "coopvmm_domain_target_weight",
+      .help = "Scheduler weight the domain's class asks for.",
+      .get = g_target_weight },
+    { .name = "coopvmm_domain_cap_percent",
+      .help = "Current scheduler cap, percent of one pCPU (0: none).",
+      .get = g_cap },
+    { .name = "coopvmm_domain_base_cap_percent",
+      .help = "The administrator's scheduler cap, percent of one pCPU.",
+      .get = g_base_cap },
+    { .name = "coopvmm_domain_target_cap_percent",
+      .help = "Scheduler cap the domain's class asks for.",
+      .get = g_target_cap },
+    { .name = "coopvmm_domain_io_per_second",
+      .help = "I/O intensity the classes test: ioreq (or dm-runs) + vbd + net "
+      "per second (smoothed).",
+      .m = M_IO, .scale = 1 },
+    { .name = "coopvmm_domain_cpu_wait_ratio",
+      .help = "Time runnable but not running, share of the online vCPUs' time "
+      "(runstate, smoothed).",
+      .m = M_CPU_WAIT, .scale = 0.01 },
+    { .name = "coopvmm_domain_cpu_demand_ratio",
+      .help = "Running + runnable time, share of the online vCPUs' time "
+      "(runstate, smoothed).",
+      .m = M_CPU_DEMAND, .scale = 0.01 },
+    { .name = "coopvmm_domain_cpupool_busy_ratio",
+      .help = "CPU use of the domain's cpupool, share of its pCPUs (smoothed).",
+      .m = M_CPUPOOL_BUSY, .scale = 0.01 },
+    { .name = "coopvmm_domain_cpupool_wait_ratio",
+      .help = "Largest cpu-wait among the other favoured domains of its cpupool.",
+      .m = M_CPUPOOL_WAIT, .scale = 0.01 },
+    { .name = "coopvmm_domain_dm_cpu_ratio",
+      .help = "CPU use of its device model in dom0, share of one pCPU (smoothed).",
+      .m = M_DM_CPU, .scale = 0.01 },
+    { .name = "coopvmm_domain_dm_runs_per_second",
+      .help = "Times its device model's main thread ran, per second (smoothed).",
+      .m = M_DM_RUNS, .scale = 1 },
+    { .name = "coopvmm_domain_effect_before_ratio",
+      .help = "Effect check of the last class change: the measure at the "
+              "change.",
+      .get = g_effect_before },
+    { .name = "coopvmm_domain_effect_after_ratio",
+      .help = "Effect check of the last class change: the measure now "
+              "(pending) or at the verdict.",
+      .get = g_effect_after },
 };
+
+static bool gauge_value(const struct dom_gauge *g,
+                        const struct policy_sample *s,
+                        const struct policy_decision *dc, double *v)
+{
+    if ( g->get )
+        return g->get(s, dc, v);
+    *v = dc->metric[g->m] * g->scale;
+    return dc->rates_valid && dc->metric_valid[g->m];
+}
 
 static void dom_labels(FILE *f, const struct policy_sample *s)
 {
@@ -287,40 +364,93 @@ static const char *cls_name(const struct daemon *d, int cls)
     return policy_class_name(d->conf ? &d->conf->policy : NULL, cls);
 }
 
-static void format_domains(const struct daemon *d, FILE *f)
+static const char *effect_name(enum policy_effect e)
 {
-    const struct dom_gauge *g;
-    unsigned int i;
-    double v;
+    switch ( e )
+    {
+    case POLICY_EFFECT_PENDING: return "pending";
+    case POLICY_EFFECT_HELPED: return "helped";
+    case POLICY_EFFECT_UNDONE: return "undone";
+    default: return "none";
+    }
+}
+
+/* One domain's effect check line, if its last class change has one. */
+static void format_effect(const struct daemon *d, FILE *f, unsigned int i)
+{
+    const struct policy_decision *dc = &d->decisions[i];
     const char *cn;
 
-    family(f, "coopvmm_domain_class_info", "gauge",
-           "The domain's current class (value always 1).");
-    for ( i = 0; i < d->ndoms; i++ )
-    {
-        fputs("coopvmm_domain_class_info", f);
-        dom_labels(f, &d->samples[i]);
-        cn = cls_name(d, d->decisions[i].cls);
-        fputs(",class=\"", f);
-        put_label(f, cn, strlen(cn));
-        fputs("\"} 1\n", f);
-    }
+    if ( dc->effect == POLICY_EFFECT_NONE )
+        return;
+    fputs("coopvmm_domain_effect_info", f);
+    dom_labels(f, &d->samples[i]);
+    cn = cls_name(d, effects_judged_class(dc));
+    fprintf(f, ",state=\"%s\",measure=\"%s\",class=\"",
+            effect_name(dc->effect),
+            dc->effect_measure == POLICY_MEASURE_POOL_WAIT ? "pool-wait"
+                                                           : "wait");
+    put_label(f, cn, strlen(cn));
+    fputs("\"} 1\n", f);
+}
 
-    for ( g = dom_gauges; g < dom_gauges + sizeof(dom_gauges) /
-                                          sizeof(dom_gauges[0]); g++ )
-    {
+#define NGAUGES (sizeof(dom_gauges) / sizeof(dom_gauges[0]))
+/* The domain families: the class, the effect check, then dom_gauges. */
+#define PART_CLASS  0
+#define PART_EFFECT 1
+#define NDOMPARTS   (2 + NGAUGES)
+
+/*
+ * Part `part` (< NDOMPARTS) of the domain families, from domain *i on, at
+ * most `max` domains.  True when the part is done.
+ */
+static bool format_domain_part(const struct daemon *d, FILE *f,
+                               unsigned int part, unsigned int *i,
+                               unsigned int max)
+{
+    const struct dom_gauge *g = part > PART_EFFECT ? &dom_gauges[part - 2]
+                                                   : NULL;
+    unsigned int end = *i + max < *i || *i + max > d->ndoms ? d->ndoms
+                                                            : *i + max;
+    const char *cn;
+    double v;
+
+    if ( !*i && part == PART_CLASS )
+        family(f, "coopvmm_domain_class_info", "gauge",
+               "The domain's current class (value always 1).");
+    else if ( !*i && part == PART_EFFECT )
+        family(f, "coopvmm_domain_effect_info", "gauge",
+               "Effect check of the domain's last class change: state "
+               "(pending, helped, undone), measure (wait, pool-wait) and the "
+               "class judged (value always 1).");
+    else if ( !*i )
         family(f, g->name, "gauge", g->help);
-        for ( i = 0; i < d->ndoms; i++ )
+    for ( ; *i < end; (*i)++ )
+    {
+        if ( part == PART_CLASS )
         {
-            if ( !g->get(&d->samples[i], &d->decisions[i], &v) )
-                continue;
-            fputs(g->name, f);
-            dom_labels(f, &d->samples[i]);
-            fputs("} ", f);
-            put_double(f, v);
-            fputc('\n', f);
+            fputs("coopvmm_domain_class_info", f);
+            dom_labels(f, &d->samples[*i]);
+            cn = cls_name(d, d->decisions[*i].cls);
+            fputs(",class=\"", f);
+            put_label(f, cn, strlen(cn));
+            fputs("\"} 1\n", f);
+            continue;
         }
+        if ( part == PART_EFFECT )
+        {
+            format_effect(d, f, *i);
+            continue;
+        }
+        if ( !gauge_value(g, &d->samples[*i], &d->decisions[*i], &v) )
+            continue;
+        fputs(g->name, f);
+        dom_labels(f, &d->samples[*i]);
+        fputs("} ", f);
+        put_double(f, v);
+        fputc('\n', f);
     }
+    return *i >= d->ndoms;
 }
 
 /* ------------------------------------------------------------- daemon */
@@ -345,17 +475,20 @@ static void format_daemon(const struct daemon *d, FILE *f)
     static const struct { uint32_t bit; const char *name; } sig[] = {
         { POLICY_HAS_CPU, "cpu" }, { POLICY_HAS_IOREQ, "ioreq" },
         { POLICY_HAS_VBD, "vbd" }, { POLICY_HAS_NET, "net" },
+        { POLICY_HAS_RUNSTATE, "runstate" }, { POLICY_HAS_DM, "dm" },
     };
+    uint32_t live = d->stats.polls ? d->sample_signals : d->info.signals;
     unsigned int i, managed = 0;
     const char *be = d->ops && d->ops->name ? d->ops->name : "none";
 
     family(f, "coopvmm_build_info", "gauge",
-           "coopvmmd's version and backend (value always 1).");
+           "coopvmmd's version, backend and the schema version of its "
+           "metrics and status fields (value always 1).");
     fputs("coopvmm_build_info{version=\"", f);
     put_label(f, daemon_version, strlen(daemon_version));
     fputs("\",backend=\"", f);
     put_label(f, be, strlen(be));
-    fputs("\"} 1\n", f);
+    fprintf(f, "\",schema=\"%d\"} 1\n", DAEMON_SCHEMA_VERSION);
 
     counter(f, "coopvmm_polls_total", "Polls done since start.",
             d->stats.polls);
@@ -367,6 +500,12 @@ static void format_daemon(const struct daemon *d, FILE *f)
     counter(f, "coopvmm_failed_calls_total",
             "Failed hypercalls and backend calls since start.",
             d->stats.failed_calls);
+    family(f, "coopvmm_effect_verdicts_total", "counter",
+           "Effect checks since start, by verdict: the class change helped "
+           "(kept) or did not (undone).");
+    fprintf(f, "coopvmm_effect_verdicts_total{verdict=\"helped\"} %" PRIu64
+            "\ncoopvmm_effect_verdicts_total{verdict=\"undone\"} %" PRIu64
+            "\n", d->stats.effects_helped, d->stats.effects_undone);
     gauge(f, "coopvmm_poll_duration_seconds",
           "How long the last poll took.", d->stats.last_poll_dur_ns / 1e9);
     gauge(f, "coopvmm_paused", "1 if coopctl pause is in force.", d->paused);
@@ -374,10 +513,10 @@ static void format_daemon(const struct daemon *d, FILE *f)
           d->dry_run);
 
     family(f, "coopvmm_signal_live", "gauge",
-           "1 if the backend delivers this signal.");
+           "1 if the last poll's samples carry this signal.");
     for ( i = 0; i < sizeof(sig) / sizeof(sig[0]); i++ )
         fprintf(f, "coopvmm_signal_live{signal=\"%s\"} %d\n", sig[i].name,
-                !!(d->info.signals & sig[i].bit));
+                !!(live & sig[i].bit));
 
     for ( i = 0; i < d->ndoms; i++ )
         managed += d->decisions[i].unmanaged == POLICY_MANAGED;
@@ -386,62 +525,40 @@ static void format_daemon(const struct daemon *d, FILE *f)
           "Domains whose scheduler parameters coopvmm manages.", managed);
 }
 
-int metrics_format(const struct daemon *d, FILE *f)
+int metrics_format_step(const struct daemon *d, FILE *f,
+                        struct metrics_cursor *c, unsigned int max)
 {
-    format_daemon(d, f);
-    format_domains(d, f);
-    fputs("# EOF\n", f);
+    if ( c->part == 0 )
+    {
+        format_daemon(d, f);
+        c->part = 1;
+        c->i = 0;
+    }
+    else if ( c->part <= NDOMPARTS )
+    {
+        if ( format_domain_part(d, f, c->part - 1, &c->i, max) )
+        {
+            c->part++;
+            c->i = 0;
+        }
+    }
+    if ( c->part == 1 + NDOMPARTS )
+    {
+        fputs("# EOF\n", f);
+        c->part++;
+    }
     errno = 0;
     if ( fflush(f) || ferror(f) )
         return errno ? -errno : -EIO;
-    return 0;
+    return c->part <= 1 + NDOMPARTS;
 }
 
-int metrics_write_file(const struct daemon *d, const char *path)
+int metrics_format(const struct daemon *d, FILE *f)
 {
-    char tmp[PATH_MAX];
-    FILE *f = NULL;
-    int fd, rc;
+    struct metrics_cursor c = { 0, 0 };
+    int rc;
 
-    if ( snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp) )
-    {
-        log_warnx("metrics file %s: name too long", path);
-        return -ENAMETOOLONG;
-    }
-    fd = mkstemp(tmp);
-    if ( fd < 0 )
-    {
-        rc = -errno;
-        log_warn("metrics file %s: cannot create a temporary file", path);
-        return rc;
-    }
-    /* mkstemp makes it 0600; the exporter may run as another user. */
-    if ( fchmod(fd, 0644) < 0 || !(f = fdopen(fd, "w")) )
-    {
-        rc = -errno;
-        log_warn("metrics file %s", tmp);
-        close(fd);
-        goto out;
-    }
-    rc = metrics_format(d, f);
-    if ( !rc && fsync(fileno(f)) < 0 )
-        rc = -errno;
-    if ( fclose(f) && !rc )
-        rc = errno ? -errno : -EIO;
-    if ( rc )
-    {
-        log_warnx("metrics file %s: write failed: %s", tmp, strerror(-rc));
-        goto out;
-    }
-    if ( rename(tmp, path) < 0 )
-    {
-        rc = -errno;
-        log_warn("metrics file: rename %s to %s", tmp, path);
-        goto out;
-    }
-    return 0;
-
- out:
-    unlink(tmp);
+    while ( (rc = metrics_format_step(d, f, &c, UINT_MAX)) > 0 )
+        ;
     return rc;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * metrics.h - the daemon's state as a Prometheus/OpenMetrics text
- * exposition, for `coopctl metrics` and for the metrics file a node
- * exporter's textfile collector reads.
+ * metrics.h - the daemon's state in the Prometheus text format (0.0.4),
+ * for `coopctl metrics` and for the metrics file a node exporter's
+ * textfile collector reads.
  */
 #ifndef COOPVMM_METRICS_H
 #define COOPVMM_METRICS_H
@@ -20,11 +20,17 @@ struct daemon;
 int metrics_format(const struct daemon *d, FILE *f);
 
 /*
- * Write it to `path` atomically: a temporary file in the same directory,
- * fsync, rename.  A reader sees the old file or the new one, never half
- * of one.  Returns 0 or -errno; logs why.
+ * The same in steps, for a reply built between polls: start with a
+ * zeroed cursor; each call writes the next piece, at most `max`
+ * domains' lines of one family.  Returns 1 while there is more, 0 once
+ * "# EOF" is written, -errno on a write error of `f`.
  */
-int metrics_write_file(const struct daemon *d, const char *path);
+struct metrics_cursor {
+    unsigned int part;          /* 0: daemon; 1..: domain families */
+    unsigned int i;             /* next domain in that family */
+};
+int metrics_format_step(const struct daemon *d, FILE *f,
+                        struct metrics_cursor *c, unsigned int max);
 
 /*
  * Copy the first `srclen` bytes of `src` (stopping at a NUL) to `dst` as

@@ -1,139 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * state.c - the state file: base values that must never be lost, and
- * the base values of each poll's samples (state_bases()).
+ * state.c - what the state's entries mean: each guest's base values, the
+ * values of coopvmm's that may be in force on it, and the rules that
+ * tell the three kinds of value apart at every poll (state_bases) and at
+ * every read of the actuator (state_observe).
  *
- * Written atomically (temp file, fsync, rename, fsync of the directory)
- * and only when something changed, never on every poll.  Format, one
- * domain a line after a version line:
+ * A domain that has never run is not given an entry yet: the toolstack
+ * builds a domain paused, with Xen's default weight, and sets the
+ * configured values (libxl__build_post) before it lets it run; taking
+ * the default for the base then would lose it (seen on xl's reboot).
  *
- *   coopvmm-state 1
- *   <uuid> <domid> <base-weight> <base-cap> <set-weight|-> <set-cap|->
+ * The rule for a value seen on a guest, field by field: the base is the
+ * base; one of coopvmm's (set, or next: written ahead, or carried away
+ * by a guest that left) is coopvmm's, and the actuator puts the base
+ * back when it should; anything else was set by the administrator and
+ * becomes the new base.  A value is coopvmm's only if the file said so
+ * before it could be in force: state_intend + state_sync come before
+ * every scheduler call that moves a value away from its base.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "state.h"
-#include "uuid.h"
+#include "state_file.h"
 
-#define STATE_MAGIC "coopvmm-state 1"
-#define NO_ENT      UINT32_MAX
+static const char *const field_name[STATE_NFIELDS] = { "weight", "cap" };
 
-struct state {
-    char *path;
-    struct state_ent *ent;
-    unsigned int nent, nent_max;
-    uint32_t *map;              /* domid -> entry, for O(1) look-ups */
-    bool dirty;
-};
-
-static void remap(struct state *st)
-{
-    unsigned int i;
-
-    for ( i = 0; i < POLICY_DOMID_LIMIT; i++ )
-        st->map[i] = NO_ENT;
-    for ( i = 0; i < st->nent; i++ )
-        if ( st->ent[i].domid < POLICY_DOMID_LIMIT )
-            st->map[st->ent[i].domid] = i;
-}
-
-static struct state_ent *add(struct state *st)
-{
-    if ( st->nent == st->nent_max )
-    {
-        unsigned int nmax = st->nent_max ? st->nent_max * 2 : 64;
-        struct state_ent *ne = realloc(st->ent, nmax * sizeof(*ne));
-
-        if ( !ne )
-            return NULL;
-        st->ent = ne;
-        st->nent_max = nmax;
-    }
-    memset(&st->ent[st->nent], 0, sizeof(st->ent[0]));
-    return &st->ent[st->nent++];
-}
-
-static int parse_set(const char *tok, uint32_t *v, bool *has)
-{
-    char *end;
-    unsigned long x;
-
-    *has = strcmp(tok, "-") != 0;
-    if ( !*has )
-        return 0;
-    errno = 0;
-    x = strtoul(tok, &end, 10);
-    if ( errno || *end || x > UINT32_MAX )
-        return -1;
-    *v = x;
-    return 0;
-}
-
-static int load_line(struct state *st, char *line)
-{
-    char uuid[64], sw[16], sc[16];
-    unsigned int domid, bw, bc;
-    struct state_ent *e;
-
-    if ( sscanf(line, "%63s %u %u %u %15s %15s", uuid, &domid, &bw, &bc,
-                sw, sc) != 6 )
-        return -1;
-    e = add(st);
-    if ( !e )
-        return -ENOMEM;
-    e->domid = domid;
-    e->base_w = bw;
-    e->base_c = bc;
-    if ( uuid_from_text(uuid, e->uuid) || parse_set(sw, &e->set_w, &e->has_set_w) ||
-         parse_set(sc, &e->set_c, &e->has_set_c) )
-    {
-        st->nent--;
-        return -1;
-    }
-    return 0;
-}
-
-static void load(struct state *st)
-{
-    FILE *f = fopen(st->path, "r");
-    char line[256], bad[4096];
-    unsigned int lineno = 0;
-
-    if ( !f )
-    {
-        if ( errno != ENOENT )
-            log_warn("%s: cannot read the state file", st->path);
-        return;
-    }
-    while ( fgets(line, sizeof(line), f) )
-    {
-        lineno++;
-        line[strcspn(line, "\n")] = '\0';
-        if ( lineno == 1 ? strcmp(line, STATE_MAGIC) != 0
-                         : load_line(st, line) != 0 )
-        {
-            snprintf(bad, sizeof(bad), "%s.bad", st->path);
-            log_warnx("%s:%u: damaged state file, set aside as %s; base "
-                      "values are taken from the hypervisor", st->path,
-                      lineno, bad);
-            fclose(f);
-            if ( rename(st->path, bad) )
-                log_warn("rename %s", st->path);
-            st->nent = 0;
-            return;
-        }
-    }
-    fclose(f);
-    log_info("state file %s: %u domains", st->path, st->nent);
-}
+enum seen_as { SEEN_BASE, SEEN_OURS, SEEN_MANUAL };
 
 struct state *state_open(const char *path)
 {
@@ -141,23 +36,19 @@ struct state *state_open(const char *path)
 
     if ( !st )
         return NULL;
+    st->dirfd = -1;
     st->map = malloc(POLICY_DOMID_LIMIT * sizeof(*st->map));
     if ( !st->map )
     {
         free(st);
         return NULL;
     }
-    if ( path && *path )
+    state_table_init_map(st);
+    if ( state_file_open(st, path) )
     {
-        st->path = strdup(path);
-        if ( !st->path )
-        {
-            state_close(st);
-            return NULL;
-        }
-        load(st);
+        state_close(st);
+        return NULL;
     }
-    remap(st);
     return st;
 }
 
@@ -165,121 +56,347 @@ void state_close(struct state *st)
 {
     if ( !st )
         return;
-    free(st->path);
+    state_file_close(st);
     free(st->ent);
     free(st->map);
     free(st);
 }
 
-struct state_ent *state_get(struct state *st, uint32_t domid,
-                            const uint8_t uuid[16], uint32_t weight,
-                            uint32_t cap, bool *created)
-{
-    uint32_t i = domid < POLICY_DOMID_LIMIT ? st->map[domid] : NO_ENT;
-    struct state_ent *e;
+/* ------------------------------------------------------------ values */
 
-    *created = false;
-    if ( i != NO_ENT && !memcmp(st->ent[i].uuid, uuid, 16) )
-        return &st->ent[i];
-    /* New domain, or a reused domid: the old entry goes at the sweep. */
-    e = add(st);
+static bool is_ours(const struct state_field *f, uint32_t v)
+{
+    return (f->has_set && v == f->set) || (f->has_next && v == f->next);
+}
+
+static bool has_ours(const struct state_ent *e)
+{
+    unsigned int i;
+
+    for ( i = 0; i < STATE_NFIELDS; i++ )
+        if ( e->f[i].has_set || e->f[i].has_next )
+            return true;
+    return false;
+}
+
+static bool field_eq(const struct state_field *a, const struct state_field *b)
+{
+    return a->base == b->base && a->has_set == b->has_set &&
+           a->has_next == b->has_next && (!a->has_set || a->set == b->set) &&
+           (!a->has_next || a->next == b->next);
+}
+
+/*
+ * A value seen in force.  `keep_next`: a guest on its way out keeps the
+ * value it may carry into a new domain.
+ */
+static enum seen_as see(struct state_field *f, uint32_t v, bool keep_next)
+{
+    if ( v == f->base )
+    {
+        f->has_set = false;
+        f->has_next = f->has_next && keep_next;
+        return SEEN_BASE;
+    }
+    if ( is_ours(f, v) )
+    {
+        f->set = v;
+        f->has_set = true;
+        f->has_next = f->has_next && keep_next && f->next != v;
+        return SEEN_OURS;
+    }
+    f->base = v;
+    f->has_set = f->has_next = false;
+    return SEEN_MANUAL;
+}
+
+/*
+ * Both fields of a sample; logs what the administrator changed.  `from`:
+ * the domid of the guest's previous domain when this is a new one, else
+ * the sample's own.  Returns whether any value is coopvmm's.
+ */
+static bool see_sample(struct state *st, struct state_ent *e,
+                       const struct policy_sample *s, uint32_t from,
+                       bool first_poll)
+{
+    const uint32_t v[STATE_NFIELDS] = { s->weight, s->cap };
+    struct state_ent old = *e;
+    bool reborn = from != s->domid, ours = false;
+    unsigned int i;
+
+    for ( i = 0; i < STATE_NFIELDS; i++ )
+    {
+        const struct state_field *was = &old.f[i];
+
+        switch ( see(&e->f[i], v[i], e->leaving && !reborn) )
+        {
+        case SEEN_OURS:
+            ours = true;
+            break;
+        case SEEN_MANUAL:
+            if ( reborn )
+                log_notice("d%u %s: new domain of the guest (was d%u) "
+                           "starts with %s %u: it is the new base (was %u)",
+                           s->domid, s->name, from, field_name[i], v[i],
+                           was->base);
+            else
+                log_notice("d%u %s: %s set to %u by hand (was %u): it is "
+                           "the new base", s->domid, s->name, field_name[i],
+                           v[i], was->has_set ? was->set : was->base);
+            break;
+        case SEEN_BASE:
+            break;
+        }
+    }
+    if ( ours && reborn )
+        log_notice("d%u %s: new domain of the guest (was d%u) starts with "
+                   "weight %u cap %u, set by coopvmm; base weight %u cap %u "
+                   "will be put back", s->domid, s->name, from, s->weight,
+                   s->cap, e->f[STATE_WEIGHT].base, e->f[STATE_CAP].base);
+    else if ( ours && first_poll )
+        log_notice("d%u %s: weight %u cap %u were set by a previous run; "
+                   "base weight %u cap %u will be put back", s->domid,
+                   s->name, s->weight, s->cap, e->f[STATE_WEIGHT].base,
+                   e->f[STATE_CAP].base);
+    for ( i = 0; i < STATE_NFIELDS; i++ )
+        if ( !field_eq(&old.f[i], &e->f[i]) )
+            st->dirty = true;
+    return ours;
+}
+
+/* ------------------------------------------------------------- bases */
+
+/* A new entry for a sample: a copy of entry `like` (or -1: a new guest). */
+static struct state_ent *create(struct state *st,
+                                const struct policy_sample *s, int like)
+{
+    uint32_t i = st->nent;
+    struct state_ent *e = state_table_add(st);
+
     if ( !e )
         return NULL;
-    if ( domid < POLICY_DOMID_LIMIT )
-        st->map[domid] = st->nent - 1;
-    e->domid = domid;
-    memcpy(e->uuid, uuid, 16);
-    e->base_w = weight;
-    e->base_c = cap;
-    *created = true;
+    if ( like >= 0 )
+    {
+        /* The guest's old domain is still there: share its values. */
+        *e = st->ent[like];
+        st->ent[like].superseded = true;
+        e->superseded = e->failed = false;
+    }
+    else
+    {
+        memcpy(e->uuid, s->uuid, sizeof(e->uuid));
+        e->f[STATE_WEIGHT].base = s->weight;
+        e->f[STATE_CAP].base = s->cap;
+        log_debug("d%u %s: base weight %u cap %u", s->domid, s->name,
+                  s->weight, s->cap);
+    }
+    e->domid = s->domid;
+    st->map[s->domid] = i;
     st->dirty = true;
     return e;
 }
 
-/* Before a poll: nothing seen yet. */
-static void state_begin(struct state *st)
+/*
+ * A sample with no entry of its own domid: a known guest's new domain
+ * takes over the entry the guest left (or, while the old domain is
+ * still there, a copy of it); an unknown guest gets a new entry.
+ */
+static struct state_ent *adopt(struct state *st,
+                               const struct policy_sample *s, uint32_t *from)
 {
+    struct state_ent *gone = NULL, *live = NULL;
     unsigned int i;
 
+    *from = s->domid;
+    for ( i = 0; i < st->nent && !state_uuid_null(s->uuid); i++ )
+    {
+        struct state_ent *e = &st->ent[i];
+
+        if ( memcmp(e->uuid, s->uuid, sizeof(e->uuid)) )
+            continue;
+        if ( !e->seen && (!gone || e->domid == s->domid ||
+                          e->last_poll > gone->last_poll) )
+            gone = e;
+        else if ( e->seen && !live )
+            live = e;
+    }
+    if ( gone )
+    {
+        *from = gone->domid;
+        gone->domid = s->domid;
+        st->map[s->domid] = gone - st->ent;
+        st->dirty = true;
+        return gone;
+    }
+    if ( live )
+        *from = live->domid;
+    return create(st, s, live ? (int)(live - st->ent) : -1);
+}
+
+static bool keep(const struct state *st, const struct state_ent *e)
+{
+    (void)st;
+    return e->seen || (!e->superseded && !state_uuid_null(e->uuid) &&
+                       has_ours(e));
+}
+
+/* Forget guests that left with nothing of ours; bound those that did. */
+static void sweep(struct state *st)
+{
+    unsigned int i, ngone = 0;
+
+    if ( state_table_filter(st, keep) )
+        st->dirty = true;
     for ( i = 0; i < st->nent; i++ )
-        st->ent[i].seen = false;
-}
-
-/* After it: drop the entries of domains not seen. */
-static void state_sweep(struct state *st)
-{
-    unsigned int i, j;
-
-    for ( i = j = 0; i < st->nent; i++ )
-        if ( st->ent[i].seen )
-            st->ent[j++] = st->ent[i];
-    if ( j == st->nent )
-        return;
-    st->dirty = true;
-    st->nent = j;
-    remap(st);
-}
-
-/* A value that is neither the base nor ours: the administrator's. */
-static void adopt_manual(struct state *st, const struct policy_sample *s,
-                         struct state_ent *e)
-{
-    if ( s->weight != e->base_w &&
-         !(e->has_set_w && s->weight == e->set_w) )
+        ngone += !st->ent[i].seen;
+    while ( ngone > STATE_GONE_MAX )
     {
-        log_notice("d%u %s: weight set to %u by hand (was %u): "
-                   "it is the new base", s->domid, s->name,
-                   s->weight, e->has_set_w ? e->set_w : e->base_w);
-        e->base_w = s->weight;
-        e->has_set_w = false;
-        state_dirty(st);
+        unsigned int old = st->nent;
+
+        for ( i = 0; i < st->nent; i++ )
+            if ( !st->ent[i].seen &&
+                 (old == st->nent ||
+                  st->ent[i].last_poll < st->ent[old].last_poll) )
+                old = i;
+        memmove(&st->ent[old], &st->ent[old + 1],
+                (st->nent - old - 1) * sizeof(st->ent[0]));
+        st->nent--;
+        ngone--;
+        st->dirty = true;
     }
-    if ( s->cap != e->base_c &&
-         !(e->has_set_c && s->cap == e->set_c) )
-    {
-        log_notice("d%u %s: cap set to %u by hand (was %u): "
-                   "it is the new base", s->domid, s->name, s->cap,
-                   e->has_set_c ? e->set_c : e->base_c);
-        e->base_c = s->cap;
-        e->has_set_c = false;
-        state_dirty(st);
-    }
+    state_table_remap(st, true);
 }
 
 int state_bases(struct state *st, struct policy_sample *samples,
                 unsigned int n, bool first_poll)
 {
-    unsigned int i;
+    unsigned int i, pass;
 
-    state_begin(st);
+    first_poll = first_poll || st->just_loaded;
+    st->just_loaded = false;
+    st->poll++;
+    for ( i = 0; i < st->nent; i++ )
+        st->ent[i].seen = false;
+    /* Known domains first, so that a new domain can tell its guest left. */
+    for ( pass = 0; pass < 2; pass++ )
+        for ( i = 0; i < n; i++ )
+        {
+            struct policy_sample *s = &samples[i];
+            uint32_t k, from = s->domid;
+            struct state_ent *e;
+
+            if ( s->domid >= POLICY_DOMID_LIMIT )
+                continue;
+            k = state_table_find(st, s->domid, s->uuid);
+            if ( (k == STATE_NO_ENT) != pass ||
+                 (k != STATE_NO_ENT && st->ent[k].seen) )
+                continue;
+            if ( k != STATE_NO_ENT )
+                e = &st->ent[k];
+            else if ( s->sched == POLICY_SCHED_OTHER || !s->c.cpu_ns )
+                continue;       /* no values yet, or not final (below) */
+            else if ( !(e = adopt(st, s, &from)) )
+                return -ENOMEM;
+            e->seen = true;
+            e->last_poll = st->poll;
+            e->leaving = s->flags & (POLICY_DOM_DYING | POLICY_DOM_SHUTDOWN);
+            if ( s->sched != POLICY_SCHED_OTHER )
+                see_sample(st, e, s, from, first_poll);
+        }
+    sweep(st);
     for ( i = 0; i < n; i++ )
     {
-        struct policy_sample *s = &samples[i];
-        struct state_ent *e;
-        bool created;
+        struct state_ent *e = state_entry(st, &samples[i]);
 
-        e = state_get(st, s->domid, s->uuid, s->weight, s->cap,
-                      &created);
-        if ( !e )
-            return -ENOMEM;
-        e->seen = true;
-        if ( !created && first_poll &&
-             ((e->has_set_w && s->weight == e->set_w) ||
-              (e->has_set_c && s->cap == e->set_c)) )
-            log_notice("d%u %s: weight %u cap %u were set by a previous "
-                       "run; base weight %u cap %u will be put back",
-                       s->domid, s->name, s->weight, s->cap, e->base_w,
-                       e->base_c);
-        if ( !created && s->sched != POLICY_SCHED_OTHER )
-            adopt_manual(st, s, e);
-        else if ( created )
-            log_debug("d%u %s: base weight %u cap %u", s->domid, s->name,
-                      s->weight, s->cap);
-        s->base_weight = e->base_w;
-        s->base_cap = e->base_c;
+        samples[i].base_weight = e ? e->f[STATE_WEIGHT].base
+                                   : samples[i].weight;
+        samples[i].base_cap = e ? e->f[STATE_CAP].base : samples[i].cap;
     }
-    state_sweep(st);
     return 0;
+}
+
+struct state_ent *state_entry(struct state *st, const struct policy_sample *s)
+{
+    uint32_t k = state_table_find(st, s->domid, s->uuid);
+
+    return k == STATE_NO_ENT ? NULL : &st->ent[k];
+}
+
+/* ---------------------------------------------------------- actuator */
+
+bool state_intend(struct state *st, struct state_ent *e,
+                  const struct policy_sample *s, unsigned int mask,
+                  uint32_t w, uint32_t c)
+{
+    const uint32_t v[STATE_NFIELDS] = { w, c };
+    const uint32_t now[STATE_NFIELDS] = { s->weight, s->cap };
+    bool away = false;
+    unsigned int i;
+
+    for ( i = 0; i < STATE_NFIELDS; i++ )
+    {
+        struct state_field *f = &e->f[i];
+
+        if ( !(mask & (1u << i)) )
+            continue;
+        if ( e->leaving && is_ours(f, now[i]) )
+        {
+            /* Leaving: the value in force may come back with the guest. */
+            f->next = now[i];
+            f->has_next = true;
+            st->dirty = true;
+        }
+        if ( v[i] == f->base || is_ours(f, v[i]) )
+            continue;
+        f->next = v[i];
+        f->has_next = true;
+        st->dirty = st->need_sync = true;
+        away = true;
+    }
+    return away;
+}
+
+int state_sync(struct state *st)
+{
+    return st->need_sync || !st->loaded ? state_file_write(st) : 0;
+}
+
+void state_done(struct state *st, struct state_ent *e, unsigned int mask,
+                uint32_t w, uint32_t c)
+{
+    const uint32_t v[STATE_NFIELDS] = { w, c };
+    unsigned int i;
+
+    for ( i = 0; i < STATE_NFIELDS; i++ )
+    {
+        struct state_field *f = &e->f[i];
+
+        if ( !(mask & (1u << i)) )
+            continue;
+        f->has_set = v[i] != f->base;
+        f->set = v[i];
+        if ( !e->leaving && f->has_next && f->next == v[i] )
+            f->has_next = false;
+    }
+    st->dirty = true;
+}
+
+bool state_observe(struct state *st, struct state_ent *e,
+                   struct policy_sample *s, uint32_t w, uint32_t c)
+{
+    bool changed = w != s->weight || c != s->cap;
+
+    s->weight = w;
+    s->cap = c;
+    see_sample(st, e, s, s->domid, false);
+    s->base_weight = e->f[STATE_WEIGHT].base;
+    s->base_cap = e->f[STATE_CAP].base;
+    return changed;
+}
+
+bool state_writable(const struct state *st)
+{
+    return st->loaded && !st->err;
 }
 
 struct state_ent *state_next(struct state *st, unsigned int *idx)
@@ -287,91 +404,14 @@ struct state_ent *state_next(struct state *st, unsigned int *idx)
     return *idx < st->nent ? &st->ent[(*idx)++] : NULL;
 }
 
-void state_dirty(struct state *st)
-{
-    st->dirty = true;
-}
-
-static int fsync_dir(const char *path)
-{
-    char *copy = strdup(path);
-    int fd, rc = 0;
-
-    if ( !copy )
-        return -ENOMEM;
-    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-    if ( fd < 0 || fsync(fd) )
-        rc = -errno;
-    if ( fd >= 0 )
-        close(fd);
-    free(copy);
-    return rc;
-}
-
-/* Create the state file's directories if missing (first start). */
-static void make_parent(const char *path)
-{
-    char *copy = strdup(path), *p;
-
-    if ( !copy )
-        return;
-    for ( p = strchr(copy + 1, '/'); p; p = strchr(p + 1, '/') )
-    {
-        *p = '\0';
-        if ( mkdir(copy, 0755) && errno != EEXIST )
-        {
-            log_warn("cannot create %s for the state file", copy);
-            break;
-        }
-        *p = '/';
-    }
-    free(copy);
-}
-
 int state_save(struct state *st)
 {
-    char tmp[4096], uuid[UUID_TEXT_LEN + 1], sw[16], sc[16];
-    unsigned int i;
-    FILE *f;
-    int rc = 0;
-
-    if ( !st->dirty || !st->path )
+    if ( st->loaded && (!st->dirty || st->poll - st->written < STATE_LAZY) )
         return 0;
-    snprintf(tmp, sizeof(tmp), "%s.tmp", st->path);
-    make_parent(st->path);
-    f = fopen(tmp, "w");
-    if ( !f )
-    {
-        rc = -errno;
-        log_err("cannot write the state file %s", tmp);
-        return rc;
-    }
-    fprintf(f, "%s\n", STATE_MAGIC);
-    for ( i = 0; i < st->nent; i++ )
-    {
-        const struct state_ent *e = &st->ent[i];
+    return state_file_write(st);
+}
 
-        uuid_to_text(e->uuid, uuid);
-        snprintf(sw, sizeof(sw), e->has_set_w ? "%u" : "-", e->set_w);
-        snprintf(sc, sizeof(sc), e->has_set_c ? "%u" : "-", e->set_c);
-        fprintf(f, "%s %u %u %u %s %s\n", uuid, e->domid, e->base_w,
-                e->base_c, sw, sc);
-    }
-    if ( fflush(f) || fsync(fileno(f)) )
-        rc = -errno;
-    if ( fclose(f) && !rc )
-        rc = -errno;
-    if ( !rc && rename(tmp, st->path) )
-        rc = -errno;
-    if ( !rc )
-        rc = fsync_dir(st->path);
-    if ( rc )
-    {
-        errno = -rc;
-        log_err("cannot write the state file %s", st->path);
-        unlink(tmp);
-        return rc;
-    }
-    st->dirty = false;
-    return 0;
+int state_flush(struct state *st)
+{
+    return st->dirty || !st->loaded ? state_file_write(st) : 0;
 }

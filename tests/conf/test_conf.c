@@ -3,7 +3,7 @@
  * test_conf.c - cmocka unit tests of the configuration value parsers
  * (durations, weights, caps, numbers) and of conf_load_buffer() on
  * in-memory text: errors collected with their lines, nothing returned on
- * failure.  Table-driven; links daemon/conf/ and policy/policy.c.
+ * failure.  Table-driven; links daemon/conf/ and policy/.
  */
 #include <errno.h>
 #include <setjmp.h>

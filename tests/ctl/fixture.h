@@ -199,6 +199,7 @@ int __wrap_daemon_pause(struct daemon *d)
 {
     fix.pause++;
     d->paused = true;
+    d->gen++;                   /* as daemon_pause() does */
     return 0;
 }
 
@@ -206,6 +207,7 @@ int __wrap_daemon_resume(struct daemon *d)
 {
     fix.resume++;
     d->paused = false;
+    d->gen++;
     return 0;
 }
 

@@ -23,7 +23,7 @@
 #include <jansson.h>
 
 #include "control.h"
-#include "control_cmd.h"
+#include "control_build.h"
 #include "log.h"
 #include "metrics.h"
 

@@ -86,6 +86,17 @@ void sort_u32(uint32_t *v, uint32_t n)
     }
 }
 
+/* Nearest rank in a sorted array: the smallest value with at least pct% at or below it. */
+uint32_t percentile_u32(const uint32_t *v, uint32_t n, uint32_t pct)
+{
+    uint32_t i;
+
+    if ( !n )
+        return 0;
+    i = (n * pct + 99) / 100;
+    return v[i ? i - 1 : 0];
+}
+
 size_t str_len(const char *s)
 {
     size_t n = 0;

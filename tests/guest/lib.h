@@ -85,6 +85,7 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 uint64_t udivmod64(uint64_t n, uint64_t d, uint64_t *rem);
 uint64_t mul_div64(uint64_t a, uint32_t b, uint64_t d);
 void sort_u32(uint32_t *v, uint32_t n);
+uint32_t percentile_u32(const uint32_t *v, uint32_t n, uint32_t pct);
 size_t str_len(const char *s);
 int str_eq_n(const char *a, const char *b, size_t n);
 

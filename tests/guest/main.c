@@ -7,6 +7,7 @@
  */
 #include "console.h"
 #include "lib.h"
+#include "serve.h"
 #include "xen.h"
 
 #define MAX_PHASES      32
@@ -19,13 +20,14 @@
 
 enum kind {
     K_PIO_WRITE, K_PIO_READ, K_MMIO, K_SPIN, K_IDLE, K_PINGPONG, K_LOOP,
-    K_POWEROFF, K_HOLD,
+    K_POWEROFF, K_HOLD, K_SERVE,
 };
 
 static const char *const kind_names[] = {
     [K_PIO_WRITE] = "pio-write", [K_PIO_READ] = "pio-read", [K_MMIO] = "mmio",
     [K_SPIN] = "spin", [K_IDLE] = "idle", [K_PINGPONG] = "ping-pong",
     [K_LOOP] = "loop", [K_POWEROFF] = "poweroff", [K_HOLD] = "hold",
+    [K_SERVE] = "serve",
 };
 
 struct phase {
@@ -33,12 +35,14 @@ struct phase {
     uint32_t port, size, addr, write, repeat, gap_us;
     uint64_t n;                 /* operations; 0: run for duration_ns */
     uint64_t duration_ns;
+    struct serve_params serve;  /* K_SERVE only */
 };
 
 struct result {
     uint64_t ops, ns, sum;
     uint32_t wakeups;
     uint32_t nsamples;
+    struct serve_result serve;  /* K_SERVE only */
 };
 
 static struct phase phases[MAX_PHASES];
@@ -137,9 +141,46 @@ static void phase_defaults(struct phase *ph)
     case K_IDLE:
         ph->duration_ns = NS_PER_SEC;
         break;
+    case K_SERVE:
+        ph->port = 0x512;
+        ph->duration_ns = 10 * NS_PER_SEC;
+        ph->serve.period_us = 20000;
+        ph->serve.work_us = 8000;
+        ph->serve.io = 20;
+        break;
     default:
         break;
     }
+}
+
+/*
+ * The serve phase's keys (README.md); 0 if KEY is not one of them or V is
+ * out of range.  Its window is `requests=` periods, or a duration.
+ */
+static int parse_serve_key(struct phase *ph, const char *key, uint32_t len,
+                           uint64_t v)
+{
+    struct serve_params *sp = &ph->serve;
+
+    if ( word_is(key, len, "period-ms") && v >= 1 && v <= 60000 )
+        sp->period_us = (uint32_t)v * 1000;
+    else if ( word_is(key, len, "period-us") && v >= 1 && v <= 60000000 )
+        sp->period_us = (uint32_t)v;
+    else if ( word_is(key, len, "work-ms") && v <= 1000 )
+        sp->work_us = (uint32_t)v * 1000;
+    else if ( word_is(key, len, "work-us") && v <= 1000000 )
+        sp->work_us = (uint32_t)v;
+    else if ( word_is(key, len, "io") && v <= 1000000 )
+        sp->io = (uint32_t)v;
+    else if ( word_is(key, len, "requests") && v >= 1 && v <= 1000000 )
+        sp->requests = v;
+    else if ( word_is(key, len, "warmup-ms") && v <= 3600000 )
+        sp->warmup_ns = v * 1000000ULL;
+    else if ( word_is(key, len, "ipms") && v >= 1 && v <= 0xffffffffULL )
+        sp->ipms = (uint32_t)v;
+    else
+        return 0;
+    return 1;
 }
 
 static const char *parse_phase(const char *p, struct phase *ph)
@@ -210,11 +251,13 @@ static const char *parse_phase(const char *p, struct phase *ph)
             ph->repeat = (uint32_t)v;
         else if ( word_is(key, len, "gap-us") && v < 0x10000000 )
             ph->gap_us = (uint32_t)v;
-        else
+        else if ( !parse_serve_key(ph, key, len, v) )
             fail("bad-key-or-value", key);
     }
     if ( ph->kind == K_MMIO && (ph->addr & 3) )
         fail("mmio-addr-unaligned", NULL);
+    if ( ph->kind == K_SERVE && !ph->serve.requests && !ph->duration_ns )
+        fail("serve-without-window", NULL);
     return p;
 }
 
@@ -302,7 +345,7 @@ static void run_pingpong(const struct phase *ph, struct result *res)
     }
 }
 
-static void run_phase(const struct phase *ph, struct result *res)
+static void run_phase(const struct phase *ph, int first, struct result *res)
 {
     uint64_t start = xen_now_ns();
 
@@ -342,21 +385,20 @@ static void run_phase(const struct phase *ph, struct result *res)
     case K_PINGPONG:
         run_pingpong(ph, res);
         break;
+    case K_SERVE:
+    {
+        struct serve_params sp = ph->serve;
+
+        sp.window_ns = ph->duration_ns;
+        serve_run(&sp, first, &res->serve);
+        res->ops = res->serve.done;
+        res->ns = res->serve.ns;        /* the window, not the warm-up */
+        return;
+    }
     default:
         break;
     }
     res->ns = xen_now_ns() - start;
-}
-
-static uint32_t percentile(const uint32_t *v, uint32_t n, uint32_t pct)
-{
-    uint32_t i;
-
-    if ( !n )
-        return 0;
-    /* Nearest-rank: the smallest value with at least pct% at or below it. */
-    i = (n * pct + 99) / 100;
-    return v[i ? i - 1 : 0];
 }
 
 static void report(uint32_t idx, uint32_t rep, const struct phase *ph,
@@ -385,14 +427,18 @@ static void report(uint32_t idx, uint32_t rep, const struct phase *ph,
         con_kv("sum", res->sum);
     if ( ph->kind == K_IDLE || ph->gap_us )
         con_kv("wakeups", res->wakeups);
+    if ( ph->kind == K_SERVE )
+        serve_report_fields(&res->serve);
     if ( ph->kind == K_PINGPONG )
     {
         sort_u32(samples, res->nsamples);
-        con_kv("median_ns", percentile(samples, res->nsamples, 50));
-        con_kv("p99_ns", percentile(samples, res->nsamples, 99));
+        con_kv("median_ns", percentile_u32(samples, res->nsamples, 50));
+        con_kv("p99_ns", percentile_u32(samples, res->nsamples, 99));
         con_kv("max_ns", res->nsamples ? samples[res->nsamples - 1] : 0);
     }
     con_end();
+    if ( ph->kind == K_SERVE )
+        serve_report(idx, rep, &ph->serve, &res->serve);
     if ( ph->kind == K_PINGPONG && ph->gap_us )
     {
         /* A line of its own: the phase line has no room left. */
@@ -401,8 +447,8 @@ static void report(uint32_t idx, uint32_t rep, const struct phase *ph,
         con_u64(idx);
         con_kv("rep", rep);
         con_kv("gap_us", ph->gap_us);
-        con_kv("median_ns", percentile(wake_samples, res->nsamples, 50));
-        con_kv("p99_ns", percentile(wake_samples, res->nsamples, 99));
+        con_kv("median_ns", percentile_u32(wake_samples, res->nsamples, 50));
+        con_kv("p99_ns", percentile_u32(wake_samples, res->nsamples, 99));
         con_kv("max_ns", res->nsamples ? wake_samples[res->nsamples - 1] : 0);
         con_end();
     }
@@ -458,7 +504,7 @@ void guest_main(const struct hvm_start_info *si)
         {
             struct result res = { 0 };
 
-            run_phase(ph, &res);
+            run_phase(ph, rep == 0, &res);
             report(i, rep, ph, &res);
         }
     }

@@ -30,8 +30,11 @@
  * cmocka.h, whose fail() macro would rename control_cmd.c's fail().
  */
 #include "../../daemon/control/control.c"
+#include "../../daemon/control/control_build.c"
+#include "../../daemon/control/control_client.c"
 #include "../../daemon/control/control_cmd.c"
 #include "../../daemon/core/metrics.c"
+#include "metrics_file.h"
 #include "../../daemon/lib/log.c"
 
 #include <cmocka.h>
@@ -146,6 +149,95 @@ static void test_status_json(void **state)
                          POLICY_NAME_MAX);
     }
     json_decref(r);
+}
+
+/* Two cpupools as the xen backend lists them: credit and credit2. */
+static int fix_cpupools(struct backend *b, struct backend_cpupool *out,
+                        unsigned int max)
+{
+    static const struct backend_cpupool p[2] = {
+        { 0, "credit", 3, "0-2", 30, 1000 },
+        { 5, "credit2", 1, "3", -1, 500 },
+    };
+    unsigned int i;
+
+    (void)b;
+    for ( i = 0; i < 2 && i < max; i++ )
+        out[i] = p[i];
+    return 2;
+}
+
+/* What the stock-Xen signals and issue 18's read-only facts add. */
+static void test_status_stock_fields(void **state)
+{
+    static struct backend_ops ops;
+    json_t *r, *web, *fr, *pools, *p;
+
+    (void)state;
+    r = ask("{\"version\":1,\"command\":\"status\"}", true, false);
+    /*
+     * The fixture's backend cannot list cpupools: the one its domains are
+     * in, from the samples, without the pCPU list or parameters.
+     */
+    pools = json_object_get(r, "cpupools");
+    assert_int_equal(json_array_size(pools), 1);
+    p = json_array_get(pools, 0);
+    assert_int_equal(json_integer_value(json_object_get(p, "cpus")), 4);
+    assert_true(json_is_null(json_object_get(p, "cpu_list")));
+    assert_true(json_is_null(json_object_get(p, "ratelimit_us")));
+    json_decref(r);
+
+    ops = fix_ops;
+    ops.cpupools = fix_cpupools;
+    dm.ops = &ops;
+    fix_s[1].signals |= POLICY_HAS_DM;
+    fix_s[1].dm_pid = 4711;
+    fix_s[1].affinity_cpus = 1;
+    fix_s[1].flags |= POLICY_DOM_PINNED;
+    fix_d[1].metric[M_DM_CPU] = 12.5;
+    fix_d[1].metric[M_DM_RUNS] = 300;
+    fix_d[1].metric_valid[M_DM_CPU] = fix_d[1].metric_valid[M_DM_RUNS] = true;
+    dm.gen++;                   /* new data, as after a poll */
+    r = ask("{\"version\":1,\"command\":\"status\"}", true, false);
+    assert_true(is_ok(r));
+    web = dom_named(r, "web");
+    assert_int_equal(json_integer_value(json_object_get(web, "dm_pid")), 4711);
+    assert_true(json_real_value(json_object_get(web, "dm_cpu_pct")) == 12.5);
+    assert_true(json_real_value(json_object_get(web, "dm_runs_per_s")) == 300);
+    assert_int_equal(json_integer_value(json_object_get(web, "pool_cpus")), 4);
+    assert_int_equal(json_integer_value(json_object_get(web,
+                                                        "affinity_cpus")), 1);
+    assert_true(json_is_true(json_object_get(web, "hard_pinned")));
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(web, "signals"), 4)), "dm");
+    /* No device model, no affinity read, no signal: null and false. */
+    fr = dom_named(r, "fresh");
+    assert_true(json_is_null(json_object_get(fr, "dm_pid")));
+    assert_true(json_is_null(json_object_get(fr, "dm_cpu_pct")));
+    assert_true(json_is_null(json_object_get(fr, "dm_runs_per_s")));
+    assert_true(json_is_null(json_object_get(fr, "affinity_cpus")));
+    assert_true(json_is_false(json_object_get(fr, "hard_pinned")));
+
+    pools = json_object_get(r, "cpupools");
+    assert_int_equal(json_array_size(pools), 2);
+    p = json_array_get(pools, 0);
+    assert_int_equal(json_integer_value(json_object_get(p, "id")), 0);
+    assert_string_equal(json_string_value(json_object_get(p, "sched")),
+                        "credit");
+    assert_int_equal(json_integer_value(json_object_get(p, "cpus")), 3);
+    assert_string_equal(json_string_value(json_object_get(p, "cpu_list")),
+                        "0-2");
+    assert_int_equal(json_integer_value(json_object_get(p, "tslice_ms")), 30);
+    assert_int_equal(json_integer_value(json_object_get(p, "ratelimit_us")),
+                     1000);
+    /* credit2 has no time slice: null, not -1. */
+    p = json_array_get(pools, 1);
+    assert_int_equal(json_integer_value(json_object_get(p, "id")), 5);
+    assert_true(json_is_null(json_object_get(p, "tslice_ms")));
+    assert_int_equal(json_integer_value(json_object_get(p, "ratelimit_us")),
+                     500);
+    json_decref(r);
+    dm.ops = &fix_ops;
 }
 
 static void test_permissions(void **state)
@@ -316,7 +408,7 @@ static void test_metrics_format(void **state)
     assert_non_null(strstr(t, "coopvmm_failed_calls_total 1\n"));
     assert_non_null(strstr(t, "coopvmm_poll_duration_seconds 0.0015\n"));
     assert_non_null(strstr(t, "coopvmm_build_info{version=\"9.8.7\","
-                              "backend=\"fixture\"} 1\n"));
+                              "backend=\"fixture\",schema=\"2\"} 1\n"));
     assert_non_null(strstr(t, "coopvmm_domain_weight{domid=\"1\","
                               "name=\"web\"} 512\n"));
     assert_non_null(strstr(t, "coopvmm_domain_ioreq_dm_ratio{domid=\"1\","
@@ -332,6 +424,20 @@ static void test_metrics_format(void **state)
     assert_non_null(strstr(t, "coopvmm_domain_cpu_ratio{domid=\"7\","));
     assert_non_null(strstr(t, "} NaN\n"));
     assert_non_null(strstr(t, "} +Inf\n"));
+    /* The fixture has no device-model signal: no such gauge. */
+    assert_null(strstr(t, "coopvmm_domain_dm_cpu_ratio{"));
+    assert_non_null(strstr(t, "coopvmm_signal_live{signal=\"dm\"} 0\n"));
+    free(t);
+    fix_s[1].signals |= POLICY_HAS_DM;
+    fix_d[1].metric[M_DM_CPU] = 12.5;
+    fix_d[1].metric[M_DM_RUNS] = 300;
+    fix_d[1].metric_valid[M_DM_CPU] = fix_d[1].metric_valid[M_DM_RUNS] = true;
+    t = metrics_text();
+    assert_non_null(strstr(t, "coopvmm_domain_dm_cpu_ratio{domid=\"1\","
+                              "name=\"web\"} 0.125\n"));
+    assert_non_null(strstr(t, "coopvmm_domain_dm_runs_per_second{domid=\"1\","
+                              "name=\"web\"} 300\n"));
+    assert_null(strstr(t, "coopvmm_domain_dm_runs_per_second{domid=\"2\""));
     free(t);
 }
 
@@ -691,6 +797,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_status_json, setup),
+        cmocka_unit_test_setup(test_status_stock_fields, setup),
         cmocka_unit_test_setup(test_permissions, setup),
         cmocka_unit_test_setup(test_pin_unpin, setup),
         cmocka_unit_test_setup(test_reload_errors, setup),

@@ -90,6 +90,7 @@ static void test_ops_table(void **state)
     assert_non_null(backend_xen.watch_fd);
     assert_non_null(backend_xen.watch_drain);
     assert_non_null(backend_xen.trace);
+    assert_non_null(backend_xen.cpupools);
     assert_non_null(backend_xen.close);
 }
 
@@ -193,6 +194,7 @@ static void test_link_stubs(void **state)
     struct policy_sample s[6];
     /* hvm1 (2) names its stub 3 in xenstore; web-dm (5) by name only. */
     const int32_t dm[6] = { -1, -1, 3, -1, -1, -1 };
+    const int32_t none[6] = { -1, -1, -1, -1, -1, -1 };
 
     (void)state;
     set_dom(&s[0], 0, "Domain-0");
@@ -201,7 +203,7 @@ static void test_link_stubs(void **state)
     set_dom(&s[3], 3, "stubby");
     set_dom(&s[4], 4, "ghost-dm");      /* its guest is gone */
     set_dom(&s[5], 5, "web-dm");
-    xen_link_stubs(s, dm, 6);
+    xen_link_stubs(s, dm, none, 6);
     assert_int_equal(s[0].stub_of, -1);
     assert_int_equal(s[1].stub_of, -1);
     assert_int_equal(s[2].stub_of, -1);
@@ -215,16 +217,45 @@ static void test_link_stubs_xenstore_wins(void **state)
     struct policy_sample s[4];
     /* "a-dm" looks like a's stub, but b's xenstore names it: b wins. */
     const int32_t dm[4] = { -1, -1, 3, 99 };   /* 99: not a domain */
+    const int32_t none[4] = { -1, -1, -1, -1 };
+    /* The stub's own /local/domain/3/target names a: a wins over all. */
+    const int32_t target[4] = { -1, -1, -1, 1 };
 
     (void)state;
     set_dom(&s[0], 0, "Domain-0");
     set_dom(&s[1], 1, "a");
     set_dom(&s[2], 2, "b");
     set_dom(&s[3], 3, "a-dm");
-    xen_link_stubs(s, dm, 4);
+    xen_link_stubs(s, dm, none, 4);
     assert_int_equal(s[3].stub_of, 2);
     assert_int_equal(s[1].stub_of, -1);
     assert_int_equal(s[2].stub_of, -1);
+    xen_link_stubs(s, dm, target, 4);
+    assert_int_equal(s[3].stub_of, 1);
+    assert_int_equal(s[1].stub_of, -1);
+    assert_int_equal(s[2].stub_of, -1);
+}
+
+static void test_link_stubs_target(void **state)
+{
+    struct policy_sample s[4];
+    const int32_t none[4] = { -1, -1, -1, -1 };
+    /* 2 is the stub of 1 by its target; 3 names 99 (gone), and itself. */
+    const int32_t target[4] = { -1, -1, 1, 99 };
+    const int32_t self[4] = { -1, -1, -1, 3 };
+
+    (void)state;
+    set_dom(&s[0], 0, "Domain-0");
+    set_dom(&s[1], 1, "guest");
+    set_dom(&s[2], 2, "stubdom-of-guest");
+    set_dom(&s[3], 3, "orphan");
+    xen_link_stubs(s, none, target, 4);
+    assert_int_equal(s[0].stub_of, -1);
+    assert_int_equal(s[1].stub_of, -1);
+    assert_int_equal(s[2].stub_of, 1);
+    assert_int_equal(s[3].stub_of, -1);
+    xen_link_stubs(s, none, self, 4);
+    assert_int_equal(s[3].stub_of, -1);
 }
 
 static struct xen_coop_ioreq_dom rec(uint16_t domid, uint64_t base)
@@ -363,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_stub_name),
         cmocka_unit_test(test_link_stubs),
         cmocka_unit_test(test_link_stubs_xenstore_wins),
+        cmocka_unit_test(test_link_stubs_target),
         cmocka_unit_test(test_merge_ioreq),
         cmocka_unit_test(test_trace_rec),
     };

@@ -14,7 +14,11 @@
 #     cputime(`xentop -b -d 1 -i 1`), divided by 10 (3 runs each, median);
 #   - system calls per poll/refresh with `strace -c` (ioctl on
 #     /dev/xen/privcmd = hypercalls), strace attached to coopvmmd for a
-#     window, and xentop -i 3 minus -i 1, divided by 2.
+#     window, and xentop -i 3 minus -i 1, divided by 2;
+#   - xenstore requests per poll: coopvmmd's writes to its xenstore
+#     socket (libxenstore writes a request as header + payload: 2 writes)
+#     over a window, the socket told from the control socket by the path
+#     /proc/net/unix gives the latter.
 # (Not "n": the dom0-lib.sh result helpers set it.)
 # Results go out as "BENCH key=value..." notes once every guest is quiet.
 
@@ -113,6 +117,20 @@ for want in 10 "$NMAX"; do
     dbyreq=$(sed -n 's/^ioctl(\([0-9]*\), \(.*\), 0x[0-9a-f]*) .*/fd\1:\2/p' /tmp/st.i | tr -d ' ' | sort | uniq -c |
         awk -v p=$((p1 - p0)) '{ printf "%s%s:%.2f", s, $2, (p > 0 ? $1 / p : 0); s = ";" }')
 
+    # coopvmmd: xenstore requests per poll (writes to its xenstore socket)
+    ctl_ino=$(awk '$NF == "/tmp/poll.sock" { print $7 }' /proc/net/unix | head -1)
+    xs_fds=$(ls -l /proc/$DPID/fd | awk -v c="socket:[$ctl_ino]" \
+        '$NF ~ /^socket:/ && $NF != c { print $(NF - 2) }' | tr '\n' ' ')
+    p0=$(polls)
+    timeout -s INT "$WIN" strace -e trace=write,writev,sendmsg -p $DPID -o /tmp/st.w > /dev/null 2>&1
+    p1=$(polls)
+    xsw=0
+    for f in $xs_fds; do
+        xsw=$((xsw + $(grep -c "^[a-z]*($f, " /tmp/st.w)))
+    done
+    dxs=$(awk -v w="$xsw" -v p=$((p1 - p0)) 'BEGIN { if ( p > 0 ) printf "%.3f", w / 2 / p }')
+    note "n=$want: coopvmmd xenstore socket fds [$xs_fds]: $xsw writes in $((p1 - p0)) polls"
+
     # xentop: CPU time per refresh, 3 runs of -i 1 and -i 11
     x1=$( (xt_cpu 1; xt_cpu 1; xt_cpu 1) | median)
     x11=$( (xt_cpu 11; xt_cpu 11; xt_cpu 11) | median)
@@ -126,8 +144,8 @@ for want in 10 "$NMAX"; do
     xio=$(awk -v a="$1" -v b="$3" 'BEGIN { printf "%.1f", (b - a) / 2 }')
     xsys=$(awk -v a="$2" -v b="$4" 'BEGIN { printf "%.1f", (b - a) / 2 }')
 
-    note "n=$want domains=$nd: coopvmmd ${dpoll_us} us/poll, $dio ioctl/poll ($dsys syscalls); xentop ${xref_us} us/refresh (i1 $x1 us, i11 $x11 us), $xio ioctl/refresh ($xsys syscalls)"
-    bench "poll guests=$NG domains=$nd coop_us_per_poll=$dpoll_us coop_polls_straced=$dpolls_st coop_ioctl_per_poll=$dio coop_syscalls_per_poll=$dsys coop_ioctl_by_request=$dbyreq xentop_us_per_refresh=$xref_us xentop_i1_us=$x1 xentop_i11_us=$x11 xentop_ioctl_per_refresh=$xio xentop_syscalls_per_refresh=$xsys"
+    note "n=$want domains=$nd: coopvmmd ${dpoll_us} us/poll, $dio ioctl/poll ($dsys syscalls, $dxs xenstore requests); xentop ${xref_us} us/refresh (i1 $x1 us, i11 $x11 us), $xio ioctl/refresh ($xsys syscalls)"
+    bench "poll guests=$NG domains=$nd coop_us_per_poll=$dpoll_us coop_polls_straced=$dpolls_st coop_ioctl_per_poll=$dio coop_syscalls_per_poll=$dsys coop_ioctl_by_request=$dbyreq coop_xs_per_poll=$dxs xentop_us_per_refresh=$xref_us xentop_i1_us=$x1 xentop_i11_us=$x11 xentop_ioctl_per_refresh=$xio xentop_syscalls_per_refresh=$xsys"
     check "measured-$want" "coopvmmd ${dpoll_us:-?} us/poll, xentop ${xref_us:-?} us/refresh" \
         test -n "$dpoll_us" -a -n "$x1" -a -n "$x11"
     [ "$NG" -lt "$want" ] && break

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xen.h - the "xen" backend (xen.c and its parts, see there): a live Xen
- * host through libxenctrl, libxenstore, libxenstat and the hv-patch
- * sysctl.
+ * host through libxenctrl, libxenstore, dom0's /proc and sysfs, and the
+ * hv-patch sysctl.
  */
 #ifndef COOPVMM_XEN_H
 #define COOPVMM_XEN_H

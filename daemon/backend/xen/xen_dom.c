@@ -6,14 +6,17 @@
  * rarely and never per poll, and stub domains tied to their guests.
  *
  * It reads only what the domain list says; names, weights and counters
- * are the other files' (xen_xs.c, xen_sched.c, xen_pv.c, xen_ioreq.c).
+ * are the other files' (xen_xs.c, xen_sched.c, xen_dm.c, xen_pv.c,
+ * xen_ioreq.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "ioreq.h"
 #include "log.h"
+#include "xen_dm.h"
 #include "xen_dom.h"
 
 #define XEN_CHUNK           256     /* domains per getinfolist call */
@@ -46,6 +49,9 @@ int xen_grow(struct backend *b, unsigned int want)
     if ( !(p = realloc(b->dm, max * sizeof(*b->dm))) )
         return -ENOMEM;
     b->dm = p;
+    if ( !(p = realloc(b->target, max * sizeof(*b->target))) )
+        return -ENOMEM;
+    b->target = p;
     /* The ioreq reader's buffer is sized too: one record per domain. */
     if ( b->ior )
     {
@@ -60,6 +66,9 @@ int xen_grow(struct backend *b, unsigned int want)
     return 0;
 }
 
+/* A failing domain list is said once, not on every poll. */
+static struct log_repeat getinfo_rl;
+
 static int xen_info_cmp(const void *a, const void *b)
 {
     const xc_domaininfo_t *x = a, *y = b;
@@ -68,8 +77,50 @@ static int xen_info_cmp(const void *a, const void *b)
 }
 
 /*
+ * Up to `max` (<= XEN_CHUNK) domains from domid `first` into out[], with
+ * XEN_SYSCTL_getdomaininfolist through libxenctrl's public xc_sysctl()
+ * and a hypercall buffer kept for the backend's life.  This is what
+ * xc_domain_getinfolist() does, but that one bounces the records through
+ * a buffer it maps and unmaps at every call (two more system calls per
+ * poll).  Count or -errno.
+ */
+static int xen_getinfolist(struct backend *b, uint32_t first,
+                           unsigned int max, xc_domaininfo_t *out)
+{
+    struct xen_sysctl sysctl;
+    xc_domaininfo_t *buf;
+
+    if ( !b->list_buf.hbuf &&
+         !xc__hypercall_buffer_alloc(b->xch, &b->list_buf,
+                                     XEN_CHUNK * sizeof(*out)) )
+        return errno ? -errno : -ENOMEM;
+    buf = b->list_buf.hbuf;
+    memset(&sysctl, 0, sizeof(sysctl));
+    sysctl.cmd = XEN_SYSCTL_getdomaininfolist;
+    sysctl.u.getdomaininfolist.first_domain = first;
+    sysctl.u.getdomaininfolist.max_domains = max;
+    /*
+     * Hypercall-safe memory; set_xen_guest_handle() would say the same
+     * but does void-pointer arithmetic that -Wpointer-arith rejects.
+     */
+    set_xen_guest_handle_raw(sysctl.u.getdomaininfolist.buffer, buf);
+    if ( xc_sysctl(b->xch, &sysctl) )
+        return errno ? -errno : -EIO;
+    if ( sysctl.u.getdomaininfolist.num_domains > max )
+        return -EPROTO;
+    memcpy(out, buf, sysctl.u.getdomaininfolist.num_domains * sizeof(*out));
+    return sysctl.u.getdomaininfolist.num_domains;
+}
+
+void xen_list_free(struct backend *b)
+{
+    if ( b->list_buf.hbuf )
+        xc__hypercall_buffer_free(b->xch, &b->list_buf);
+}
+
+/*
  * Every domain into b->info, ascending domid: one getinfolist call per
- * XEN_CHUNK domains (as libxenstat does).  Count or -errno.
+ * XEN_CHUNK domains (as xentop's library does).  Count or -errno.
  */
 int xen_list(struct backend *b)
 {
@@ -87,12 +138,12 @@ int xen_list(struct backend *b)
                 return rc;
         }
         want = b->ndoms_max - n < XEN_CHUNK ? b->ndoms_max - n : XEN_CHUNK;
-        r = xc_domain_getinfolist(b->xch, first, want, b->info + n);
+        r = xen_getinfolist(b, first, want, b->info + n);
         if ( r < 0 )
         {
-            rc = -errno;
-            log_warn("xc_domain_getinfolist(%u)", first);
-            return rc;
+            log_fail(&getinfo_rl, LOG_WARNING, -r,
+                     "XEN_SYSCTL_getdomaininfolist(%u)", first);
+            return r;
         }
         n += r;
         if ( (unsigned int)r < want )
@@ -106,16 +157,19 @@ int xen_list(struct backend *b)
             qsort(b->info, n, sizeof(*b->info), xen_info_cmp);
             break;
         }
+    log_ok(&getinfo_rl, "xc_domain_getinfolist");
     return n;
 }
 
 /*
  * Carry the cache over to this poll's domains (both sorted by domid): a
- * domid with a new UUID is a new domain and starts afresh.
+ * domid with a new UUID is a new domain and starts afresh; what a domain
+ * that went held (its device model's files) is let go.  Returns how many
+ * domains are new.
  */
-void xen_cache_merge(struct backend *b, unsigned int n)
+unsigned int xen_cache_merge(struct backend *b, unsigned int n)
 {
-    unsigned int i, o = 0;
+    unsigned int i, o = 0, fresh = 0;
     struct xen_dom *t;
 
     for ( i = 0; i < n; i++ )
@@ -124,23 +178,31 @@ void xen_cache_merge(struct backend *b, unsigned int n)
         struct xen_dom *d = &b->dom2[i];
 
         while ( o < b->ndoms && b->dom[o].domid < in->domain )
-            o++;
+            xen_dm_release(b, &b->dom[o++].dm);
         if ( o < b->ndoms && b->dom[o].domid == in->domain &&
              !memcmp(b->dom[o].uuid, in->handle, sizeof(d->uuid)) )
         {
             *d = b->dom[o++];
             continue;
         }
+        if ( o < b->ndoms && b->dom[o].domid == in->domain )
+            xen_dm_release(b, &b->dom[o++].dm);     /* a new UUID */
         memset(d, 0, sizeof(*d));
         d->domid = in->domain;
         memcpy(d->uuid, in->handle, sizeof(d->uuid));
         d->dm_domid = -1;
+        d->target = -1;
         d->sched = POLICY_SCHED_OTHER;
+        xen_dm_init(&d->dm);
+        fresh++;
     }
+    while ( o < b->ndoms )
+        xen_dm_release(b, &b->dom[o++].dm);
     t = b->dom;
     b->dom = b->dom2;
     b->dom2 = t;
     b->ndoms = n;
+    return fresh;
 }
 
 int xen_domid_index(const void *arr, unsigned int n, size_t size,
@@ -177,7 +239,7 @@ int xen_stub_guest_name(const char *name, char *guest, size_t len)
 }
 
 void xen_link_stubs(struct policy_sample *s, const int32_t *dm_domid,
-                    unsigned int n)
+                    const int32_t *target, unsigned int n)
 {
     char guest[POLICY_NAME_MAX];
     unsigned int i, j;
@@ -185,13 +247,18 @@ void xen_link_stubs(struct policy_sample *s, const int32_t *dm_domid,
 
     for ( i = 0; i < n; i++ )
         s[i].stub_of = -1;
-    /* The toolstack's word first: the guest names its stub domain. */
+    /* The toolstack's word first: the stub names its guest ... */
+    for ( i = 0; i < n; i++ )
+        if ( target[i] >= 0 && (uint32_t)target[i] != s[i].domid &&
+             XEN_DOMID_INDEX(s, n, (uint32_t)target[i]) >= 0 )
+            s[i].stub_of = target[i];
+    /* ... or the guest names its stub domain. */
     for ( j = 0; j < n; j++ )
     {
         if ( dm_domid[j] < 0 || (uint32_t)dm_domid[j] == s[j].domid )
             continue;
         k = XEN_DOMID_INDEX(s, n, (uint32_t)dm_domid[j]);
-        if ( k >= 0 )
+        if ( k >= 0 && s[k].stub_of < 0 )
             s[k].stub_of = s[j].domid;
     }
     /* Then the naming convention "<guest>-dm". */
@@ -207,4 +274,52 @@ void xen_link_stubs(struct policy_sample *s, const int32_t *dm_domid,
                 break;
             }
     }
+}
+
+/* Stop counting a stub domain for its guest; its CPU stays counted. */
+static void stub_drop(struct xen_dm *dm)
+{
+    dm->carry_ns += dm->stub_ns;
+    dm->stub_ns = 0;
+    dm->stub = -1;
+}
+
+void xen_dom_stub_cpu(struct xen_dom *dom, struct policy_sample *s,
+                  unsigned int n)
+{
+    unsigned int i;
+    int g, k;
+
+    /* Guests whose stub domain went, or serves another guest now. */
+    for ( i = 0; i < n; i++ )
+    {
+        struct xen_dm *dm = &dom[i].dm;
+
+        if ( dm->stub < 0 )
+            continue;
+        k = XEN_DOMID_INDEX(s, n, (uint32_t)dm->stub);
+        if ( k < 0 || s[k].stub_of != (int32_t)s[i].domid )
+            stub_drop(dm);
+    }
+    for ( i = 0; i < n; i++ )
+    {
+        struct xen_dm *dm;
+        uint64_t cpu = s[i].c.cpu_ns;
+
+        if ( s[i].stub_of < 0 ||
+             (g = XEN_DOMID_INDEX(s, n, (uint32_t)s[i].stub_of)) < 0 )
+            continue;
+        dm = &dom[g].dm;
+        if ( dm->stub != (int32_t)s[i].domid || cpu < dm->stub_origin )
+        {
+            /* Newly linked: count from now, as for a process. */
+            if ( dm->stub >= 0 )
+                stub_drop(dm);
+            dm->stub = s[i].domid;
+            dm->stub_origin = cpu;
+        }
+        dm->stub_ns = cpu - dm->stub_origin;
+    }
+    for ( i = 0; i < n; i++ )
+        xen_dm_counters(&dom[i].dm, &s[i].c.dm_cpu_ns, &s[i].c.dm_runs);
 }

@@ -18,12 +18,16 @@ int xen_grow(struct backend *b, unsigned int want);
 
 /* Every domain into b->info, ascending domid.  Count or -errno (logged). */
 int xen_list(struct backend *b);
+/* Free the hypercall buffer xen_list keeps. */
+void xen_list_free(struct backend *b);
 
 /*
  * Carry the cache over to the n domains of b->info (both sorted by
- * domid): a domid with a new UUID is a new domain and starts afresh.
+ * domid): a domid with a new UUID is a new domain and starts afresh, and
+ * the device models of domains that went are let go.  Returns the number
+ * of new domains.
  */
-void xen_cache_merge(struct backend *b, unsigned int n);
+unsigned int xen_cache_merge(struct backend *b, unsigned int n);
 
 /*
  * Index of `domid` in arr[0..n), sorted by domid, whose elements are
@@ -45,12 +49,24 @@ int xen_domid_index(const void *arr, unsigned int n, size_t size,
 int xen_stub_guest_name(const char *name, char *guest, size_t len);
 
 /*
- * Tie stub domains to their guests: s[i].stub_of becomes the domid of the
- * guest whose xenstore says dm_domid[j] == s[i].domid, or failing that of
- * the guest named like the stub without "-dm"; -1 otherwise.  `s` is sorted
- * by domid; dm_domid[j] is -1 when guest j names no stub domain.
+ * Tie stub domains to their guests: s[i].stub_of becomes target[i] (the
+ * guest the stub's xenstore /local/domain/<stub>/target names), or failing
+ * that the domid of the guest whose xenstore says dm_domid[j] ==
+ * s[i].domid, or failing that of the guest named like the stub without
+ * "-dm"; -1 otherwise.  `s` is sorted by domid; dm_domid[j] and target[i]
+ * are -1 when xenstore says nothing; a target that is not a sampled
+ * domain is ignored.
  */
 void xen_link_stubs(struct policy_sample *s, const int32_t *dm_domid,
-                    unsigned int n);
+                    const int32_t *target, unsigned int n);
+
+/*
+ * Add stub domains' CPU time to their guests' device-model CPU, counted
+ * from when they were tied (s[i].stub_of names the guest, see
+ * xen_link_stubs), and write every domain's device-model counters into
+ * s[].c (xen_dm_counters).  dom[] is the cache, in the same order as s[].
+ */
+void xen_dom_stub_cpu(struct xen_dom *dom, struct policy_sample *s,
+                      unsigned int n);
 
 #endif /* COOPVMM_XEN_DOM_H */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xen_xs.c - the xen backend's xenstore: domain names and device-model
- * stub domains, read at first sight, on churn and now and then; the
- * @introduceDomain/@releaseDomain watch; and a connection that survives
- * xenstored going away, reconnected without ever blocking the loop.
+ * xen_xs.c - the xen backend's xenstore: each domain's name, device-model
+ * stub domain, stub target and device-model pid, read at first sight,
+ * while something it should have is missing, and in a sweep now and then
+ * (see XEN_XS_SWEEP_NS); the watches that say domains or PV backends came
+ * or went; and a connection that survives xenstored going away,
+ * reconnected without ever blocking the loop.
  *
- * Names are not a hypercall; nothing here may wait on xenstored.
+ * Nothing here is read in the steady state, and nothing may wait on
+ * xenstored.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,11 +17,14 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "xen_pv.h"
 #include "xen_xs.h"
 
 #define XEN_TOKEN           "coopvmm"
-#define XEN_NAME_REFRESH    60      /* polls between re-reads (xl rename) */
+#define XEN_TOKEN_PV        "coopvmm-pv"
+#define XEN_BACKEND_PATH    "/local/domain/0/backend"
 #define XEN_XS_RETRY        10      /* polls between xenstored reconnects */
+#define XEN_XS_TRIES        7       /* backed-off reads of what is missing */
 
 void xen_xs_close(struct backend *b)
 {
@@ -63,9 +69,10 @@ bool xen_xs_open(struct backend *b)
         return false;
     }
     if ( !xs_watch(b->xsh, "@introduceDomain", XEN_TOKEN) ||
-         !xs_watch(b->xsh, "@releaseDomain", XEN_TOKEN) )
+         !xs_watch(b->xsh, "@releaseDomain", XEN_TOKEN) ||
+         !xs_watch(b->xsh, XEN_BACKEND_PATH, XEN_TOKEN_PV) )
     {
-        xen_xs_lost(b, "xs_watch @introduceDomain/@releaseDomain");
+        xen_xs_lost(b, "xs_watch @introduceDomain/@releaseDomain/backend");
         return false;
     }
     if ( b->xs_lost_logged )
@@ -101,63 +108,98 @@ static int xen_xs_read(struct backend *b, const char *path, char *buf,
     return 0;
 }
 
-/*
- * Is xenstored still there?  When it dies, libxenstore's reader thread
- * ends without waking the watch fd, so only a request can tell; one every
- * XEN_XS_RETRY polls, answered or refused, costs no hypercall.
- */
-void xen_xs_ping(struct backend *b)
+/* A domid or pid below `limit` at `path`, or -1 (absent or not one). */
+static int32_t xen_xs_read_id(struct backend *b, const char *path,
+                              long limit, int *rc)
 {
-    unsigned int l;
-    char *v;
+    char val[16], *end;
+    long v;
 
-    if ( !b->xsh || b->poll % XEN_XS_RETRY )
-        return;
-    v = xs_read(b->xsh, XBT_NULL, "/", &l);
-    if ( v )
-        free(v);
-    else if ( errno != ENOENT && errno != EACCES )
-        xen_xs_lost(b, "xs_read /");
+    *rc = xen_xs_read(b, path, val, sizeof(val));
+    if ( *rc )
+        return -1;
+    errno = 0;
+    v = strtol(val, &end, 10);
+    if ( errno || end == val || *end || v < 0 || v >= limit )
+        return -1;
+    return v;
 }
 
-void xen_read_name(struct backend *b, struct xen_dom *d)
+void xen_xs_read_dom(struct backend *b, struct xen_dom *d, bool want_dm)
 {
-    char path[64], val[16], *end;
+    char path[80];
     unsigned int wait;
-    long v;
-    int rc;
+    int rc, r;
 
     snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
     rc = xen_xs_read(b, path, d->name, sizeof(d->name));
     if ( rc == -EPIPE )
-        return;                 /* keep the old name; retried on reconnect */
+        return;                 /* keep what we have; retried on reconnect */
     if ( rc && d->name[0] )
     {
         /* Gone from xenstore: a dying domain keeps its name in our logs. */
-        d->name_retry = b->poll + XEN_NAME_REFRESH;
+        d->xs_due = UINT64_MAX;     /* the sweep asks again */
         return;
     }
-    if ( rc )
+    if ( !rc )
     {
-        /* Not written yet (domain being built): back off up to 64 polls. */
-        d->dm_domid = -1;
-        wait = d->name_fails < 6 ? 1u << d->name_fails : 64;
-        d->name_fails++;
-        d->name_retry = b->poll + wait;
+        int32_t dm_domid, target, pid;
+
+        /* All or nothing: a lost connection keeps what we had. */
+        snprintf(path, sizeof(path),
+                 "/local/domain/%u/image/device-model-domid", d->domid);
+        dm_domid = xen_xs_read_id(b, path, DOMID_FIRST_RESERVED, &r);
+        if ( r == -EPIPE )
+            return;
+        snprintf(path, sizeof(path), "/local/domain/%u/target", d->domid);
+        target = xen_xs_read_id(b, path, DOMID_FIRST_RESERVED, &r);
+        if ( r == -EPIPE )
+            return;
+        snprintf(path, sizeof(path),
+                 "/local/domain/%u/image/device-model-pid", d->domid);
+        pid = xen_xs_read_id(b, path, INT32_MAX, &r);
+        if ( r == -EPIPE )
+            return;
+        d->dm_domid = dm_domid;
+        d->target = target;
+        d->dm.xs_pid = pid > 0 ? pid : 0;
+    }
+    if ( !rc && (!want_dm || d->dm.xs_pid || d->dm_domid >= 0) )
+    {
+        /* Complete: read again in the sweep only. */
+        d->xs_fails = 0;
+        d->xs_due = UINT64_MAX;
         return;
     }
-    d->name_fails = 0;
-    d->name_retry = b->poll + XEN_NAME_REFRESH -
-                    (b->poll + d->domid) % XEN_NAME_REFRESH;
-    d->dm_domid = -1;
-    snprintf(path, sizeof(path), "/local/domain/%u/image/device-model-domid",
-             d->domid);
-    if ( !xen_xs_read(b, path, val, sizeof(val)) )
+    /*
+     * Not written yet (a domain being built: its name; an HVM guest's
+     * device model is started after the domain): again after 1, 2, 4 ...
+     * polls, XEN_XS_TRIES times; then churn and the sweep ask again.
+     */
+    if ( d->xs_fails >= XEN_XS_TRIES )
     {
-        errno = 0;
-        v = strtol(val, &end, 10);
-        if ( !errno && end != val && v >= 0 && v < DOMID_FIRST_RESERVED )
-            d->dm_domid = v;
+        d->xs_due = UINT64_MAX;
+        return;
+    }
+    wait = 1u << d->xs_fails;
+    d->xs_fails++;
+    d->xs_due = b->poll + wait;
+}
+
+bool xen_xs_complete(const struct xen_dom *d, bool want_dm)
+{
+    return d->name[0] && (!want_dm || d->dm.xs_pid || d->dm_domid >= 0);
+}
+
+void xen_xs_sweep(struct backend *b)
+{
+    unsigned int i;
+
+    /* A read that finds xenstored gone reconnects (xen_xs_read). */
+    for ( i = 0; i < b->ndoms; i++ )
+    {
+        b->dom[i].xs_due = 0;
+        b->dom[i].xs_fails = 0;
     }
 }
 
@@ -174,8 +216,11 @@ void xen_watch_drain(struct backend *b)
         return;
     while ( (ev = xs_check_watch(b->xsh)) != NULL )
     {
+        if ( !strcmp(ev[XS_WATCH_TOKEN], XEN_TOKEN_PV) )
+            xen_pv_rescan(b, true);
+        else
+            b->stale = true;
         free(ev);
-        b->stale = true;
     }
     if ( errno != EAGAIN )
         xen_xs_lost(b, "xs_check_watch");

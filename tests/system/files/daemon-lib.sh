@@ -6,9 +6,14 @@
 # stopping coopvmmd, reading its decisions from its log, cpupools and
 # scheduler parameters.
 
-SHIPPED_CONF=/tests/files/coopvmm.conf
+# The policy dconf starts from: the shipped conf/coopvmm.conf, or, for the
+# scenarios that test mechanisms (libxc calls, restore, iotrace, record)
+# rather than the policy, tests/daemon/classic.conf (DCONF_BASE), the
+# simpler policy their expectations were written for.  Each scenario
+# lists the file it uses in its "# files:" header.
+DCONF_BASE=${DCONF_BASE:-/tests/files/coopvmm.conf}
 
-# dconf OUT [sed-expression...]: the shipped configuration with the state
+# dconf OUT [sed-expression...]: that configuration with the state
 # file and socket in /tmp and any further edits (the policy itself,
 # interval, half-life, dwell and classes, stays as shipped).
 dconf() {
@@ -16,7 +21,7 @@ dconf() {
     shift
     set -- -e 's|^state-file = .*|state-file = /tmp/coopvmm/state|' \
         -e 's|^socket = .*|socket = /tmp/coopvmm/sock|' "$@"
-    sed "$@" "$SHIPPED_CONF" > "$out"
+    sed "$@" "$DCONF_BASE" > "$out"
 }
 
 # dstart NAME CONF [coopvmmd options...]: start coopvmmd in the foreground

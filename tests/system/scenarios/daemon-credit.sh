@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
 # timeout: 180
-# files: conf/coopvmm.conf tests/system/files/daemon-lib.sh
+# files: tests/daemon/classic.conf tests/system/files/daemon-lib.sh
 #
-# coopvmmd with the shipped policy on real Xen, credit scheduler: in a
+# coopvmmd with the classic test policy (tests/daemon/classic.conf) on real Xen, credit scheduler: in a
 # one-CPU credit cpupool an I/O guest, a spinning guest and an idle guest.
 # The daemon must put each in its class at the poll the policy predicts
 # (rates from poll 2, dwell 3: poll 4; smoothing starts at the first
@@ -16,6 +16,7 @@
 # the 80% CPU cpu-hog asks for (a guest doing port I/O non-stop is busy
 # too).  COOPVMM_TEST_SABOTAGE=daemon-credit makes one expectation wrong.
 
+DCONF_BASE=/tests/files/classic.conf
 . /tests/files/daemon-lib.sh
 LOG=/tmp/credit.log
 

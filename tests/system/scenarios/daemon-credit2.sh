@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
 # timeout: 180
-# files: conf/coopvmm.conf tests/system/files/daemon-lib.sh
+# files: tests/daemon/classic.conf tests/system/files/daemon-lib.sh
 #
-# coopvmmd with the shipped policy on real Xen, two schedulers at once:
+# coopvmmd with the classic test policy (tests/daemon/classic.conf) on real Xen, two schedulers at once:
 # Pool-0 (credit, CPU 0, with dom0) and a one-CPU credit2 pool.  In the
 # credit2 pool an I/O guest, a spinning guest and an idle guest; in Pool-0
 # another I/O guest.  Each must reach its class at poll 4 and get what the
@@ -16,6 +16,7 @@
 # class, no set, no error) and show it as unmanaged in coopctl status.
 # COOPVMM_TEST_SABOTAGE=daemon-credit2 makes one expectation wrong.
 
+DCONF_BASE=/tests/files/classic.conf
 . /tests/files/daemon-lib.sh
 LOG=/tmp/credit2.log
 rm -rf /tmp/coopvmm

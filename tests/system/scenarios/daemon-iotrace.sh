@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
 # timeout: 90
-# files: conf/coopvmm.conf tests/system/files/daemon-lib.sh
+# files: tests/daemon/classic.conf tests/system/files/daemon-lib.sh
 #
 # coopctl iotrace on real Xen: a test guest idles 5 s (while the trace is
 # switched on), then writes the 16-bit values 0, 1, 2, 3, 4 to port 0x511
@@ -12,6 +12,7 @@
 # writes (port 0xe9, handled by Xen).  COOPVMM_TEST_SABOTAGE=daemon-iotrace
 # makes one expectation wrong.
 
+DCONF_BASE=/tests/files/classic.conf
 . /tests/files/daemon-lib.sh
 LOG=/tmp/iotrace.log
 rm -rf /tmp/coopvmm

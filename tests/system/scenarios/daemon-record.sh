@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
 # timeout: 150
-# files: conf/coopvmm.conf tests/system/files/daemon-lib.sh
+# files: tests/daemon/classic.conf tests/system/files/daemon-lib.sh
 #
 # A recording of real Xen replays to the same decisions.  coopvmmd with the
 # shipped policy records 40 polls (--record) of a one-CPU credit pool with
@@ -13,6 +13,7 @@
 # conf/recordings/demo.rec).  COOPVMM_TEST_SABOTAGE=daemon-record makes
 # one expectation wrong.
 
+DCONF_BASE=/tests/files/classic.conf
 . /tests/files/daemon-lib.sh
 LOG=/tmp/record.log
 REC=/tmp/demo.rec
@@ -29,7 +30,7 @@ dstart record /tmp/record.conf --record "$REC" || fail start "coopvmmd did not s
 dwait_poll $LOG $POLLS 80
 dstop TERM
 check_eq exit-status 0 "$DRC" "coopvmmd after SIGTERM:"
-check_eq header "coopvmm-recording 1" "$(head -1 $REC)" "first line of the recording:"
+check_eq header "coopvmm-recording 2" "$(head -1 $REC)" "first line of the recording:"
 check_range polls "$POLLS" $((POLLS + 2)) "$(grep -c '^t ' $REC)" "polls recorded"
 dclass_lines $LOG | sed "s/^/COOPTEST-OUT $SCENARIO: live: /"
 check_eq live-decisions "$(sabotage "io:io-bound hog:cpu-hog idle:idle io:idle")" \

@@ -31,6 +31,29 @@ check_range ping-pong-gap-wakeups 50 1000 "$(field "$l" wakeups)" "wakeups"
 check_range ping-pong-gap-ns 100000000 5000000000 "$(field "$l" ns)" "50 x 2 ms gaps took ns"
 check_range ping-pong-wake-median 0 1000000000 "$(field "$(guest_wake "$id" 7)" median_ns)" "wake-up lateness median ns"
 
+# The open-loop request server (tests/guest/README.md): phase 0 keeps up
+# (20 % load), phase 1 is overloaded (4 ms of work every 2 ms) and must
+# build a queue; a window of requests=100 holds exactly 100 arrivals.
+guest_start srv "serve period-ms=10 work-us=2000 io=5 requests=100; serve period-ms=2 work-us=4000 io=0 requests=100" ||
+    fail serve-create "xl create failed"
+sid=$(guest_domid srv)
+check serve-shutdown "serve guest powered off within 60 s" guest_wait_shutdown srv 60
+guest_lines "$sid" | sed "s/^/COOPTEST-OUT $SCENARIO: /"
+l=$(guest_phase "$sid" 0)
+w=$(guest_lines "$sid" | grep '^COOPGUEST serve phase=0 rep=0 ' | tail -1)
+check_eq serve-arrived 100 "$(field "$l" arrived)" "requests arriving in the window:"
+check_eq serve-done 100 "$(field "$l" ops)" "requests served by a server that keeps up:"
+check_eq serve-backlog 0 "$(field "$l" backlog)" "requests left queued:"
+check_range serve-blocks 99 100000 "$(field "$w" wakeups)" "returns from SCHEDOP_poll (one wait per request at least):"
+check_range serve-work 1500 20000 "$(field "$w" svc_p50_us)" "service time median µs for 2000 µs of work and 5 reads:"
+check_range serve-latency "$(field "$w" svc_p50_us)" 100000 "$(field "$l" p50_us)" "latency median µs, at least the service time:"
+l=$(guest_phase "$sid" 1)
+check_eq serve-over-arrived 100 "$(field "$l" arrived)" "overloaded window, arrivals:"
+a=$(field "$l" ops) b=$(field "$l" backlog)
+check_eq serve-over-sum 100 "$((${a:-0} + ${b:-0}))" "overloaded window, served + queued:"
+check_range serve-over-backlog 20 80 "$(field "$l" backlog)" "overloaded window, still queued at its end:"
+check_range serve-over-queue 50000 10000000 "$(field "$l" max_us)" "overloaded window, max latency µs (the queue grew):"
+
 ioreq_dump
 case $IOREQ_RC:$IOREQ_OUT in
 0:*)
@@ -47,3 +70,4 @@ else
     pass debugkey-absent "no counter lines after 'xl debug-keys j'"
 fi
 guest_destroy stock
+guest_destroy srv
