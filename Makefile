@@ -83,8 +83,8 @@ obj = $(patsubst %.c,$(B)/$(1)/%.o,$(2))
 .PHONY: all deps test-deps install uninstall clean check check-unit check-san \
         check-conf check-daemon check-killloop check-init check-docs \
         check-ctl check-hv check-layout check-report check-fuzz \
-        check-hostile check-xen bench bench-replay bench-xen bench-report \
-        report-shot fuzz-long \
+        check-hostile check-xen check-xen420 bench bench-replay bench-xen \
+        bench-report report-shot fuzz-long \
         demo-recording
 
 all: $(B)/coopvmmd $(B)/coopctl
@@ -117,6 +117,7 @@ TEST_SRC_xen    := $(wildcard daemon/backend/xen/*.c) daemon/lib/log.c
 TEST_SRC_xen_text := $(TEST_SRC_xen)
 TEST_SRC_xen_dm := $(TEST_SRC_xen)
 TEST_SRC_uuid   := daemon/lib/uuid.c
+TEST_SRC_xenupdate := daemon/backend/xen/xen_update.c daemon/lib/log.c
 TEST_SRC_log    := daemon/lib/log.c
 TEST_SRC_record := daemon/backend/record.c daemon/backend/replay.c \
                    daemon/backend/replay_host.c \
@@ -218,6 +219,7 @@ TEST_DEB_docs   := mandoc
 TEST_DEB_layout := python3
 TEST_DEB_xen    := $(DEB_XEN) $(DEB_HVM) qemu-system-x86 cpio file kmod \
                    time strace binutils procps
+TEST_DEB_xen420 := $(TEST_DEB_xen) debootstrap debian-archive-keyring git
 TEST_DEB_fresh  := debootstrap git
 TEST_DEB    = $(sort $(foreach s,$(CHECK_SUITES),$(TEST_DEB_$(s))))
 
@@ -248,7 +250,7 @@ check: test-deps all
 	tests/run-all $(CHECK_SUITES)
 
 CHECK_SUITES ?= unit san clang conf fuzz hv daemon ctl hostile report init \
-                docs layout xen fresh
+                docs layout xen xen420 fresh
 
 check-unit: $(addprefix $(B)/plain/,$(UNIT_TESTS))
 	tests/run-all unit
@@ -299,6 +301,10 @@ report-shot: all $(B)/genrec
 # The system test: Xen booted under QEMU (see tests/system/README.md).
 check-xen: all
 	tests/run-all xen
+
+# The same on Debian 13: Xen 4.20, a trixie dom0 (tests/system/README.md).
+check-xen420:
+	tests/run-all xen420
 
 check-docs:
 	tests/run-all docs

@@ -3,7 +3,8 @@
  * coop-ioreq.h: per-domain emulated I/O request counters and trace.
  *
  * The one ABI shared by the coopvmm hypervisor patch (installed as
- * xen/include/public/coop-ioreq.h) and the dom0 reader (daemon/ioreq.c).
+ * xen/include/public/coop-ioreq.h) and the dom0 reader
+ * (daemon/backend/xen/ioreq.c).
  * Only data layout and constants live here: no code.
  *
  * Everything is issued through XEN_SYSCTL_coop_ioreq, a sysctl command

@@ -43,6 +43,7 @@
 #include "xen_sched.h"
 #include "xen_trace.h"
 #include "xen_types.h"
+#include "xen_update.h"
 #include "xen_xs.h"
 
 #define XEN_PRIVCMD         "/dev/xen/privcmd"
@@ -476,6 +477,8 @@ static int xen_open(struct backend **out, const struct backend_args *args)
 
         xen_ioreq_state(b, ioreq_reader_read(b->ior, &recs));
     }
+    /* Once: is Debian's hypervisor package newer than ours? */
+    xen_update_check(b->xch);
     *out = b;
     return 0;
 

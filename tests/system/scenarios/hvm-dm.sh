@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # hv: patched
-# timeout: 240
+# timeout: 300
 # needs: tests/system/files/hvm-base
 #
 # The device-model path: one HVM guest with the qemu-xen device model
@@ -15,6 +15,13 @@
 # A third reading 1 s later must equal the second (nothing else is counted
 # while the guest is quiet).  Slow: about 90 s for the guest to boot.
 # COOPVMM_TEST_SABOTAGE=hvm-dm makes the expected pio_write off by one.
+#
+# Xen's own tracing runs over the guest's whole life (as in the xentrace
+# scenario: Debian's xentrace -e 0x000af000 from before `xl create` until
+# the guest has powered off; tests/hv/xentrace-count): hvmloader, SeaBIOS
+# and Linux reach qemu-xen through port and MMIO requests of every kind,
+# and per kind the trace records must equal the hv-patch counters, with
+# no lost record.  COOPVMM_TEST_SABOTAGE=hvm-xentrace (or 1) makes one off by one.
 
 N=20 M=7
 SER=/var/log/xen/console/hvm-dm.log
@@ -54,6 +61,11 @@ snap() {
 nth() { echo "$1" | cut -d' ' -f"$2"; }
 
 guest_cfg_hvm
+XT=/tmp/hvm-xentrace.bin
+rm -f "$XT"
+xentrace -D -e 0x000af000 -S 256 "$XT" > /tmp/hvm-xentrace.log 2>&1 &
+xt=$!
+sleep 2
 T=60 run xl create /tmp/hvm.cfg || fail create "xl create failed: $(tail -3 /var/log/xen/qemu-dm-hvm.log 2>&1)"
 id=$(guest_domid hvm)
 t0=$(up)
@@ -101,4 +113,32 @@ else
     fail guest-report "no 'done' line; serial tail: $(tail -3 "$SER" 2>&1 | tr '\n' '|')"
 fi
 tail -5 "$SER" | sed "s/^/COOPTEST-OUT $SCENARIO: serial: /"
+
+# The whole life: the guest has powered off (preserved), so neither side
+# moves any more.
+check hvm-shutdown "HVM guest powered off within 30 s" guest_wait_shutdown hvm 30
+ioreq_dump > /dev/null
+kill -INT "$xt"
+i=0
+while kill -0 "$xt" 2> /dev/null && [ "$i" -lt 40 ]; do sleep 0.5; i=$((i + 1)); done
+sed "s/^/COOPTEST-OUT $SCENARIO: xentrace: /" /tmp/hvm-xentrace.log
+XC=$(xentrace-count "$XT" 2>&1)
+echo "$XC" | sed "s/^/COOPTEST-OUT $SCENARIO: xentrace-count: /"
+note "trace file $(wc -c < "$XT") bytes; counters: $(echo "$IOREQ_OUT" | grep "^domid=$id ")"
+xget() { echo "$XC" | grep "^$1 " | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+check_eq xentrace-lost 0 "$(xget xtrace lost)" "TRC_LOST_RECORDS in the trace (must be none):"
+check_eq xentrace-unattributed 0 "$(xget xtrace unattributed)" "I/O records of an unknown domain:"
+off=0
+case ${COOPVMM_TEST_SABOTAGE:-} in
+1|hvm-xentrace) off=1; note "SABOTAGE: expected traced pio_read off by one" ;;
+esac
+for k in pio_read pio_write mmio_read mmio_write; do
+    want=$(ioreq_get "$id" "$k")
+    [ "$k" = pio_read ] && want=$((want + off))
+    check_eq "xentrace-$k" "$want" "$(xget "domid=$id" "$k")" \
+        "d$id whole life: xentrace records vs hv-patch counter $k ="
+done
+check_range xentrace-dm-seen $((N + M)) 100000000 "$(ioreq_get "$id" dm)" \
+    "requests the device model served over the guest's life"
+rm -f "$XT"
 guest_destroy hvm
