@@ -272,14 +272,20 @@ static int switched(json_t *rep, int rc, const char *what, const char *msg)
 static int cmd_pause(struct ctx *x, json_t *req, json_t *rep)
 {
     (void)req;
-    return switched(rep, daemon_pause(x->d), "pause",
-                    "paused: base values restored, observing only");
+    int rc = daemon_pause(x->d);
+
+    return switched(rep, rc, "pause", rc == 1 ? "already paused: nothing "
+                    "changed" : "paused: base values restored, observing "
+                    "only");
 }
 
 static int cmd_resume(struct ctx *x, json_t *req, json_t *rep)
 {
     (void)req;
-    return switched(rep, daemon_resume(x->d), "resume", "resumed");
+    int rc = daemon_resume(x->d);
+
+    return switched(rep, rc, "resume", rc == 1 ? "not paused: nothing "
+                    "changed" : "resumed");
 }
 
 static int pin_common(struct ctx *x, json_t *req, json_t *rep, bool pin)

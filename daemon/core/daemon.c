@@ -354,7 +354,7 @@ int daemon_reload(struct daemon *d, char **errors)
 int daemon_pause(struct daemon *d)
 {
     if ( d->paused )
-        return 0;
+        return 1;
     d->paused = true;
     d->gen++;
     act_restore_all(d);
@@ -365,7 +365,7 @@ int daemon_pause(struct daemon *d)
 int daemon_resume(struct daemon *d)
 {
     if ( !d->paused )
-        return 0;
+        return 1;
     d->paused = false;
     d->gen++;
     log_notice("resumed");

@@ -35,7 +35,11 @@ int daemon_log_level(const struct conf *c, int verbose);
  */
 int daemon_reload(struct daemon *d, char **errors);
 
-/* Pause: put every base value back and stop acting; keep observing. */
+/*
+ * Pause: put every base value back and stop acting; keep observing.
+ * Resume: act again.  Each returns 0, or 1 if the daemon already was in
+ * that state (nothing done).
+ */
 int daemon_pause(struct daemon *d);
 int daemon_resume(struct daemon *d);
 

@@ -198,6 +198,8 @@ int __wrap_daemon_reload(struct daemon *d, char **errors)
 int __wrap_daemon_pause(struct daemon *d)
 {
     fix.pause++;
+    if ( d->paused )
+        return 1;               /* as daemon_pause() does */
     d->paused = true;
     d->gen++;                   /* as daemon_pause() does */
     return 0;
@@ -206,6 +208,8 @@ int __wrap_daemon_pause(struct daemon *d)
 int __wrap_daemon_resume(struct daemon *d)
 {
     fix.resume++;
+    if ( !d->paused )
+        return 1;
     d->paused = false;
     d->gen++;
     return 0;
