@@ -283,6 +283,9 @@ static void check_reachable(struct pctx *p, cfg_t *cfg,
 {
     unsigned int i, all;
 
+    if ( !pc->nclass )
+        conf_pwarn(p, 0, "no class: every domain stays at its base values "
+                   "(coopvmmd observes only)");
     for ( all = 0; all < pc->nclass && pc->cls[all].ncond; all++ )
         ;
     for ( i = all + 1; i < pc->nclass; i++ )
