@@ -309,6 +309,18 @@ int xen_sched_read(struct backend *b, struct xen_dom *d,
         return 0;
     }
     rc = sched_call(b->xch, d->domid, sched, false, &w, &c, &op);
+    if ( rc == -EINVAL && !d->sched_einval )
+    {
+        /*
+         * The domain is not in a pool of that scheduler: our cpupool
+         * table is stale (a pool destroyed and its id reused with another
+         * scheduler).  Read the pools again next poll before saying so.
+         */
+        d->sched_einval = true;
+        b->stale = true;
+        d->sched_ok = had;
+        return rc;
+    }
     if ( rc )
     {
         /* Once per domain and errno, then hourly: not on every poll. */
@@ -323,6 +335,7 @@ int xen_sched_read(struct backend *b, struct xen_dom *d,
     d->weight = w;
     d->cap = c;
     d->sched_ok = true;
+    d->sched_einval = false;
     log_debug("d%u: weight %u cap %u", d->domid, d->weight, d->cap);
     return 0;
 }

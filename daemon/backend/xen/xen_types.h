@@ -96,6 +96,7 @@ struct xen_dom {
     bool sched_ok;              /* that read worked */
     bool sched_dirty;           /* we set them since: read again */
     bool sched_unrun;           /* read before it ever ran: read again */
+    bool sched_einval;          /* a read said EINVAL: pools re-read once */
     enum policy_sched sched;    /* the scheduler they were read from */
     uint32_t weight, cap;
     uint64_t affinity_poll;     /* last read of the vCPUs' affinity; 0: due */
