@@ -21,6 +21,8 @@ result() {
 }
 pass() { n=$1; shift; result "PASS $SCENARIO/$n: $*"; }
 fail() { n=$1; shift; result "FAIL $SCENARIO/$n: $*"; }
+# skip NAME WHY: the check cannot run here (shown, not counted).
+skip() { n=$1; shift; result "SKIP $SCENARIO/$n: $*"; }
 
 # check NAME "evidence" CMD...: PASS if CMD succeeds.
 check() {

@@ -204,8 +204,12 @@ while { [ "$rb2" = "$rb1" ] || [ -z "$rb2" ]; } && [ $w -lt 120 ]; do
 done
 note "rb: d$rb1 rebooted as d$rb2"
 dwait_poll $LOG "$(($(dpolls $LOG) + 3))" 20
-check reboot-new-domain "logged: rb: new domain of the guest (was d$rb1) starts with weight 800 cap 0, set by coopvmm; base weight 400 cap 0 will be put back" \
-    grep -q "d$rb2 rb: new domain of the guest (was d$rb1) starts with weight 800 cap 0, set by coopvmm; base weight 400 cap 0 will be put back" $LOG
+# Either the daemon saw the old domain shutting down and put its base
+# back before xl copied the values (Xen 4.20's xl, seen on trixie), or xl
+# copied coopvmm's 800 and the new domain gets its base back.
+check reboot-new-domain "logged: rb: base put back at shutdown, or the new domain's 800 recognised as coopvmm's" \
+    grep -q -e "d$rb2 rb: new domain of the guest (was d$rb1) starts with weight 800 cap 0, set by coopvmm; base weight 400 cap 0 will be put back" \
+            -e "d$rb1 rb: shutting down: base weight 400 cap 0 put back" $LOG
 check reboot-pin "logged: the pin follows the guest" \
     grep -q "d$rb2 rb: pinned to io-bound (the pin follows the guest)" $LOG
 dstop TERM
@@ -225,10 +229,18 @@ wait $SPID
 T=120 run xl restore /tmp/io.save
 io2=$(guest_domid io)
 note "io: d$io1 saved, restored as d$io2"
-wait_wc credit io "444 90" 20
-check_eq restore-base "444 90" "$(sched_wc credit io)" "restored io after coopvmmd saw it:"
-check restore-log "logged: io: new domain of the guest (was d$io1) starts with weight 888 cap 90, set by coopvmm" \
-    grep -q "d$io2 io: new domain of the guest (was d$io1) starts with weight 888 cap 90, set by coopvmm; base weight 444 cap 90 will be put back" $LOG
+if [ "$io2" = "$io1" ]; then
+    # xl save never completed: the tiny guest has no xenstore driver and
+    # xs-suspend answers xl's request for it, which Xen 4.20's xl did not
+    # take (seen on trixie: xl save timed out).  Nothing was restored.
+    skip restore-base "xl save io did not complete on this Xen: no restored domain to check"
+    skip restore-log "xl save io did not complete on this Xen"
+else
+    wait_wc credit io "444 90" 20
+    check_eq restore-base "444 90" "$(sched_wc credit io)" "restored io after coopvmmd saw it:"
+    check restore-log "logged: io: new domain of the guest (was d$io1) starts with weight 888 cap 90, set by coopvmm" \
+        grep -q "d$io2 io: new domain of the guest (was d$io1) starts with weight 888 cap 90, set by coopvmm; base weight 444 cap 90 will be put back" $LOG
+fi
 dstop TERM
 check_eq restore-restored "444 90 / 300 0" "$(both)" "after SIGTERM:"
 dlog_show $LOG
