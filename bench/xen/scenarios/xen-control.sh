@@ -86,6 +86,15 @@ oracle_set() {
     done
 }
 
+# serve_wait DOMID: until the server's report is out (at most 60 s).
+serve_wait() {
+    w=0
+    while ! guest_lines "$1" | grep -q '^COOPGUEST serve ' && [ $w -lt 120 ]; do
+        sleep 0.5
+        w=$((w + 1))
+    done
+}
+
 # guest_create_paused NAME CMDLINE: a test guest in pool p1, not yet running.
 guest_create_paused() {
     guest_cfg "$1" "$2" 'pool = "p1"'
@@ -144,11 +153,7 @@ run_one() {
     t1=$(up)
     cpu_snap /tmp/cpu1
     id=$(guest_domid srv)
-    w=0
-    while ! guest_lines "$id" | grep -q '^COOPGUEST serve ' && [ $w -lt 120 ]; do
-        sleep 0.5
-        w=$((w + 1))
-    done
+    serve_wait "$id"
     l1=$(guest_lines "$id" | grep '^COOPGUEST phase=0 rep=0 kind=serve' | tail -1)
     l2=$(guest_lines "$id" | grep '^COOPGUEST serve phase=0 rep=0 ' | tail -1)
     ws="" hogs=""
@@ -185,11 +190,7 @@ calibrate() {
     guest_cfg cal "serve period-ms=$PERIOD work-us=$WORK io=$IO seconds=1; hold" 'pool = "p1"'
     T=60 run xl create "/tmp/cal.cfg" > /tmp/cal.create 2>&1
     id=$(guest_domid cal)
-    w=0
-    while ! guest_lines "$id" | grep -q '^COOPGUEST serve ' && [ $w -lt 120 ]; do
-        sleep 0.5
-        w=$((w + 1))
-    done
+    serve_wait "$id"
     IPMS=$(field "$(guest_lines "$id" | grep '^COOPGUEST serve ' | tail -1)" ipms)
     guest_destroy cal
     pool_drop p1 1
