@@ -17,8 +17,12 @@
 #           socket in /tmp), also recording
 #   oracle  static weights/caps set by hand knowing both workloads
 #           (ORACLE_* below, chosen by measurement: bench/RESULTS.md)
-#   try-W-C an explicit candidate: server weight W, the spinners' caps
-#           adding up to C % (0: none); for choosing the oracle
+#   try-W-C[-H]  an explicit candidate: server weight W, the spinners'
+#           caps adding up to C % (0: none), their weight H (default 256);
+#           for choosing the oracle, and for taking coop's values apart
+#   MODE+dry  oracle or try-* with coopvmmd beside in dry-run, as in
+#           static: the daemon's own cost in dom0, separated from its
+#           decisions
 # The server's report covers a window of WIN s after a warm-up of WARM s
 # (guest creation, daemon start and classification fall in the warm-up);
 # CPU time is read with one `xl list` at the window's start and end.
@@ -74,14 +78,15 @@ cpu_pct() {
         END { printf "%.1f", (w > 0 ? 100 * s / w : 0) }' "$a" "$b"
 }
 
-# oracle_set SCHED K "WEIGHT:CAPS"
+# oracle_set SCHED K "WEIGHT:CAPS[:HOGWEIGHT]"
 oracle_set() {
-    ow=${3%%:*} oc=${3##*:}
+    ow=$(echo "$3" | cut -d: -f1) oc=$(echo "$3" | cut -d: -f2)
+    hw=$(echo "$3" | cut -d: -f3)
     run xl "sched-$1" -d srv -w "$ow" > /dev/null
-    [ "$2" -gt 0 ] && [ "$oc" -gt 0 ] || return 0
     h=1
     while [ $h -le "$2" ]; do
-        run xl "sched-$1" -d "hog$h" -c $((oc / $2)) > /dev/null
+        [ "$oc" -gt 0 ] && run xl "sched-$1" -d "hog$h" -c $((oc / $2)) > /dev/null
+        [ -n "$hw" ] && run xl "sched-$1" -d "hog$h" -w "$hw" > /dev/null
         h=$((h + 1))
     done
 }
@@ -103,7 +108,13 @@ guest_create_paused() {
 
 # run_one SCHED K MODE
 run_one() {
-    sched=$1 K=$2 mode=$3 tag="$1-k$2-$3"
+    sched=$1 K=$2 mode=${3%+dry} tag="$1-k$2-$3" dry=0
+    [ "$mode" = "$3" ] || dry=1
+    # A mode listed twice runs twice: its second run is TAG.2, and so on.
+    n=$(echo "$TAGS" | grep -cx "$tag")
+    TAGS="$TAGS
+$tag"
+    [ "$n" -eq 0 ] || tag="$tag.$((n + 1))"
     rm -rf /tmp/coopvmm
     # All created paused and the oracle's values set before anything runs;
     # the server calibrates its work while dom0 is quiet (dom0's activity
@@ -118,8 +129,7 @@ run_one() {
     oracle)
         eval "oracle_set $sched $K \$ORACLE_$sched" ;;
     try-*)
-        o=${mode#try-}
-        oracle_set "$sched" "$K" "${o%-*}:${o#*-}" ;;
+        oracle_set "$sched" "$K" "$(echo "${mode#try-}" | tr - :)" ;;
     esac
     xl unpause srv
     ts=$(up)
@@ -131,8 +141,8 @@ run_one() {
     done
     daemon=0
     case $mode in
-    static)
-        if [ "$RECORD" = 1 ]; then
+    static|oracle|try-*)
+        if [ "$mode" = static ] && [ "$RECORD" = 1 ] || [ $dry = 1 ]; then
             dconf /tmp/ctl.conf -e 's|^dry-run = .*|dry-run = true|'
             dstart ctl /tmp/ctl.conf --record "/tmp/$tag.rec" && daemon=1
         fi ;;
@@ -169,7 +179,7 @@ run_one() {
         dlog_show /tmp/ctl.log | tail -8
     fi
     win=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-    echo "BENCH control sched=$sched k=$K mode=$mode win_s=$win" \
+    echo "BENCH control sched=$sched k=$K mode=$3 win_s=$win" \
          "ops=$(field "$l1" ops) ns=$(field "$l1" ns) arrived=$(field "$l1" arrived)" \
          "backlog=$(field "$l1" backlog) p50_us=$(field "$l1" p50_us) p90_us=$(field "$l1" p90_us)" \
          "p99_us=$(field "$l1" p99_us) max_us=$(field "$l1" max_us)" \
@@ -198,6 +208,7 @@ calibrate() {
 }
 [ -n "$IPMS" ] || calibrate
 
+TAGS=""
 for sched in $SCHEDS; do
     pool_make p1 "$sched" 1 || fail "pool-$sched" "no $sched pool p1"
     run xl "sched-$sched" -s -p p1
