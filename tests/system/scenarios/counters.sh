@@ -118,15 +118,17 @@ sleep 2
 declare_sample() {
     ioreq_dump > /dev/null || fail "runstate-dump-$1" "rc=$IOREQ_RC: $(echo "$IOREQ_OUT" | head -1)"
     eval "up_$1=$(up)"
-    for d in 0 "$s1" "$s2" "$id"; do
-        eval "run_${1}_$d=$(ioreq_get "$d" running_ns) wait_${1}_$d=$(ioreq_get "$d" runnable_ns) blk_${1}_$d=$(ioreq_get "$d" blocked_ns) all_${1}_$d=$(sum4 "$d")"
-    done
-    # getdomaininfo's CPU time (xl list), bracketed by a second dump:
-    # xl list is slow under QEMU, and the spinners run meanwhile.
+    # getdomaininfo's CPU time (xl list) at once, bracketed by a second
+    # dump: xl list is slow under QEMU, and the spinners run meanwhile.
     eval "c1_$1=$(cpu_ms spin1) c2_$1=$(cpu_ms spin2)"
+    first=$IOREQ_OUT
     ioreq_dump > /dev/null || fail "runstate-dump-$1-after" "rc=$IOREQ_RC: $(echo "$IOREQ_OUT" | head -1)"
     for d in "$s1" "$s2"; do
         eval "runafter_${1}_$d=$(ioreq_get "$d" running_ns)"
+    done
+    IOREQ_OUT=$first
+    for d in 0 "$s1" "$s2" "$id"; do
+        eval "run_${1}_$d=$(ioreq_get "$d" running_ns) wait_${1}_$d=$(ioreq_get "$d" runnable_ns) blk_${1}_$d=$(ioreq_get "$d" blocked_ns) all_${1}_$d=$(sum4 "$d")"
     done
 }
 declare_sample a
