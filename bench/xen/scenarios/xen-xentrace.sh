@@ -23,7 +23,8 @@ XT=/tmp/bench-xentrace.bin
 
 # one NAME: run a guest to its end; "pio_rate pp_rate pp_median_ns" in $ONE.
 one() {
-    guest_start "$1" "pio-write n=$N; ping-pong n=$M; poweroff" ||
+    # A guest that resets is not restarted into the next run.
+    guest_start "$1" "pio-write n=$N; ping-pong n=$M; poweroff" 'on_reboot = "destroy"' ||
         fail "create-$1" "xl create failed"
     id=$(guest_domid "$1")
     check "$1-finished" "guest powered off within 200 s" guest_wait_shutdown "$1" 200
