@@ -96,6 +96,9 @@ fresh_root() {
     printf '#!/bin/sh\n# fresh-machine test: start no service\nexit 101\n' \
         > "$FRESH_ROOT/usr/sbin/policy-rc.d"
     chmod 0755 "$FRESH_ROOT/usr/sbin/policy-rc.d"
+    # A download the archive drops is retried 5 times, whatever this apt
+    # version's default: a mirror's hiccup is not what this test is about.
+    printf 'Acquire::Retries "5";\n' > "$FRESH_ROOT/etc/apt/apt.conf.d/80coopvmm-fresh-retries"
     cp /etc/resolv.conf "$FRESH_ROOT/etc/resolv.conf" 2> /dev/null
     mount -t proc proc "$FRESH_ROOT/proc" &&
         mount -t sysfs sysfs "$FRESH_ROOT/sys" &&
