@@ -182,6 +182,80 @@ static void test_refuses_other_domain(void **state)
     assert_int_equal(b.ndm, 0);
 }
 
+/*
+ * libxl names the device model's pid before QEMU has exec'd: a pid whose
+ * command line does not say "-xen-domid" yet is looked at again on later
+ * polls (XEN_DM_TRIES), and counted once it does.
+ */
+static void test_pid_named_before_exec(void **state)
+{
+    struct backend b;
+    struct xen_dom d;
+    int go[2];
+    char c = 'x', path[64], buf[256];
+    pid_t child;
+    unsigned int i, tries;
+    uint32_t served;
+    size_t len;
+    FILE *f;
+
+    (void)state;
+    assert_int_equal(pipe(go), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if ( !child )
+    {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(go[1]);
+        if ( read(go[0], &c, 1) != 1 )
+            _exit(1);
+        execl("/bin/sh", "sh", "-c", "while :; do :; done", "-xen-domid",
+              "7", (char *)NULL);
+        _exit(127);
+    }
+    close(go[0]);
+    setup_dom(&b, &d, 7);
+    d.dm.xs_pid = child;
+    /* Before its exec: this test's command line. */
+    xen_dm_attach(&b, &d);
+    assert_int_equal(d.dm.pid, 0);
+    assert_int_equal(d.dm.refused, child);
+    assert_int_equal(d.dm.refusals, 1);
+    assert_int_equal(b.ndm, 0);
+    assert_int_equal(write(go[1], &c, 1), 1);
+    close(go[1]);
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", child);
+    for ( tries = 0; tries < 1000; tries++ )
+    {
+        len = 0;
+        if ( (f = fopen(path, "r")) )
+        {
+            len = fread(buf, 1, sizeof(buf), f);
+            fclose(f);
+        }
+        if ( !xen_text_cmdline_domid(buf, len, &served) )
+            break;
+        usleep(1000);
+    }
+    assert_true(tries < 1000);
+    /* The next poll finds QEMU's command line: counted. */
+    xen_dm_attach(&b, &d);
+    assert_int_equal(d.dm.pid, child);
+    assert_int_equal(d.dm.refused, 0);
+    assert_int_equal(b.ndm, 1);
+    xen_dm_release(&b, &d.dm);
+    reap(child);
+
+    /* A pid that never becomes QEMU is refused after XEN_DM_TRIES polls. */
+    setup_dom(&b, &d, 7);
+    d.dm.xs_pid = getpid();
+    for ( i = 0; i < XEN_DM_TRIES + 3; i++ )
+        xen_dm_attach(&b, &d);
+    assert_int_equal(d.dm.pid, 0);
+    assert_int_equal(d.dm.refused, getpid());
+    assert_int_equal(d.dm.refusals, XEN_DM_TRIES);
+}
+
 static void test_gone_keeps_counts(void **state)
 {
     struct backend b;
@@ -308,6 +382,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attach_counts_from_now),
         cmocka_unit_test(test_refuses_other_domain),
+        cmocka_unit_test(test_pid_named_before_exec),
         cmocka_unit_test(test_gone_keeps_counts),
         cmocka_unit_test(test_runs_are_schedstat),
         cmocka_unit_test(test_stub_cpu),

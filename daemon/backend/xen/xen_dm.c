@@ -165,18 +165,26 @@ void xen_dm_attach(struct backend *b, struct xen_dom *d)
                  "names (%d)", d->domid, dm->pid, dm->xs_pid);
         dm_drop(b, dm);
     }
-    if ( dm->xs_pid <= 0 || dm->xs_pid == dm->refused )
+    if ( dm->xs_pid <= 0 ||
+         (dm->xs_pid == dm->refused && dm->refusals >= XEN_DM_TRIES) )
         return;
     rc = dm_open(dm, d->domid, dm->xs_pid);
     if ( !rc )
     {
         b->ndm++;
         dm->refused = 0;
+        dm->refusals = 0;
         log_info("d%u: device model: pid %d (started %llu ticks after boot)",
                  d->domid, dm->pid, (unsigned long long)dm->start);
         return;
     }
+    if ( dm->xs_pid != dm->refused )
+        dm->refusals = 0;
     dm->refused = dm->xs_pid;
+    /* Not QEMU (yet), or not there (yet): look again next poll. */
+    if ( (rc == -EPERM || rc == -ESRCH) && ++dm->refusals < XEN_DM_TRIES )
+        return;
+    dm->refusals = XEN_DM_TRIES;
     if ( rc == -EPERM )
         log_warnx("d%u: device-model-pid %d is not a QEMU serving d%u "
                   "(no \"-xen-domid %u\" in its command line): not counted",

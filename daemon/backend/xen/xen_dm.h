@@ -25,7 +25,10 @@ void xen_dm_release(struct backend *b, struct xen_dm *dm);
  * "-xen-domid <domid>".  Its files are opened through its /proc directory
  * so that they stay bound to that process: a pid that a later process
  * reuses can never be read as this one.  Nothing changes while the
- * process already counted is that pid.  A refused pid is logged once.
+ * process already counted is that pid.  A pid that is not (yet) such a
+ * QEMU, or not (yet) a process, is looked at again for XEN_DM_TRIES polls
+ * (the toolstack names it before it has exec'd QEMU), then refused and
+ * logged once.
  */
 void xen_dm_attach(struct backend *b, struct xen_dom *d);
 

@@ -61,6 +61,13 @@
 #define XEN_SCHED_REFRESH       10
 #define XEN_CPUPOOL_REFRESH     60
 #define XEN_XS_SWEEP_NS         (300 * 1000000000ull)   /* 5 minutes */
+/*
+ * Polls in a row that a device-model pid is checked before it is refused:
+ * libxl writes image/device-model-pid between its fork and QEMU's exec, so
+ * the first look can find the toolstack's own command line (seen on a
+ * guest's reboot under QEMU TCG).
+ */
+#define XEN_DM_TRIES            10
 
 /*
  * The device model of a domain: its QEMU process in dom0, found through
@@ -73,6 +80,7 @@ struct xen_dm {
     int32_t xs_pid;             /* image/device-model-pid, or 0 */
     int32_t pid;                /* the process counted, or 0 */
     int32_t refused;            /* a pid found not to serve it (said once) */
+    uint32_t refusals;          /* polls that found it so, up to XEN_DM_TRIES */
     int fd;                     /* its /proc/PID/schedstat, or -1 */
     clockid_t clk;              /* its CPU clock, all threads */
     uint64_t start;             /* its start time, clock ticks after boot */
