@@ -100,6 +100,8 @@ window() {
 
 if ! con_wait "GUEST ready" 120; then
     fail ready "guest never said ready: $(tail -3 "$CON" 2>&1 | tr '\n' '|')"
+    # The whole console (a panic's reason is above its last lines).
+    sed "s/^/COOPTEST-OUT $SCENARIO: console: /" "$CON" 2>&1 | tail -n 80
     dstop TERM
     dlog_show /tmp/pv.log
     exit 0
