@@ -29,27 +29,15 @@
 #include "xen_dom.h"
 #include "xen_text.h"
 
-/*
- * A CPU-spinning child whose command line names domid `served`, once it
- * has one (after its exec).  It dies with the test, whatever happens.
- */
-static pid_t spinner(const char *served)
+/* Until the command line of `pid` names a domid (its exec is done). */
+static void await_exec(pid_t pid)
 {
     char path[64], buf[256];
-    pid_t pid = fork();
     unsigned int tries;
     uint32_t d;
-    FILE *f;
     size_t len;
+    FILE *f;
 
-    assert_true(pid >= 0);
-    if ( !pid )
-    {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        execl("/bin/sh", "sh", "-c", "while :; do :; done", "-xen-domid",
-              served, (char *)NULL);
-        _exit(127);
-    }
     snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
     for ( tries = 0; tries < 1000; tries++ )
     {
@@ -60,11 +48,30 @@ static pid_t spinner(const char *served)
             fclose(f);
         }
         if ( !xen_text_cmdline_domid(buf, len, &d) )
-            return pid;
+            return;
         usleep(1000);
     }
     fail_msg("child %d never ran sh", pid);
-    return -1;
+}
+
+/*
+ * A CPU-spinning child whose command line names domid `served`, once it
+ * has one (after its exec).  It dies with the test, whatever happens.
+ */
+static pid_t spinner(const char *served)
+{
+    pid_t pid = fork();
+
+    assert_true(pid >= 0);
+    if ( !pid )
+    {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        execl("/bin/sh", "sh", "-c", "while :; do :; done", "-xen-domid",
+              served, (char *)NULL);
+        _exit(127);
+    }
+    await_exec(pid);
+    return pid;
 }
 
 static void reap(pid_t pid)
@@ -192,12 +199,9 @@ static void test_pid_named_before_exec(void **state)
     struct backend b;
     struct xen_dom d;
     int go[2];
-    char c = 'x', path[64], buf[256];
+    char c = 'x';
     pid_t child;
-    unsigned int i, tries;
-    uint32_t served;
-    size_t len;
-    FILE *f;
+    unsigned int i;
 
     (void)state;
     assert_int_equal(pipe(go), 0);
@@ -224,20 +228,7 @@ static void test_pid_named_before_exec(void **state)
     assert_int_equal(b.ndm, 0);
     assert_int_equal(write(go[1], &c, 1), 1);
     close(go[1]);
-    snprintf(path, sizeof(path), "/proc/%d/cmdline", child);
-    for ( tries = 0; tries < 1000; tries++ )
-    {
-        len = 0;
-        if ( (f = fopen(path, "r")) )
-        {
-            len = fread(buf, 1, sizeof(buf), f);
-            fclose(f);
-        }
-        if ( !xen_text_cmdline_domid(buf, len, &served) )
-            break;
-        usleep(1000);
-    }
-    assert_true(tries < 1000);
+    await_exec(child);
     /* The next poll finds QEMU's command line: counted. */
     xen_dm_attach(&b, &d);
     assert_int_equal(d.dm.pid, child);
