@@ -33,6 +33,8 @@ one() {
     guest_destroy "$1"
 }
 nth() { echo "$1" | cut -d' ' -f"$2"; }
+# xget LINE-KEY FIELD: a field of xentrace-count's output ($XC).
+xget() { echo "$XC" | grep "^$1 " | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # traced NAME: one guest while xentrace records; trace figures in $XC.
 traced() {
@@ -63,7 +65,6 @@ while [ $r -le "$R" ]; do
         one off$r
         off=$ONE
     fi
-    xget() { echo "$XC" | grep "^$1 " | tr ' ' '\n' | sed -n "s/^$2=//p"; }
     lost=$(xget xtrace lost)
     recs=$(xget xtrace records)
     ios=$(echo "$XC" | grep "^domid=$ON_ID " | awk '{ s = 0; for ( i = 2; i <= NF; i++ ) { split($i, a, "="); s += a[2] } print s }')
