@@ -194,17 +194,35 @@ $tag"
     while [ $h -le "$K" ]; do guest_destroy "hog$h"; h=$((h + 1)); done
 }
 
-# calibrate: IPMS from a server alone in a one-CPU pool, dom0 quiet.
+# calibrate: IPMS, the median of CAL_RUNS servers each alone in a one-CPU
+# pool, dom0 quiet, CAL_GAP s apart.  One guest's calibration is the
+# fastest of its trials over ~100 ms, but the emulating host's speed
+# drifts over seconds: a boot whose single calibration fell in a slow
+# stretch gave the server half the work of its neighbours' boots (146 818
+# against 270 040 iterations per ms, 2026-11-30), so that its demand
+# (21-24 % of the CPU) fitted the equal share of K = 3 and the boot
+# measured no contention at all.
+CAL_RUNS=${COOPVMM_TEST_BENCH_CAL_RUNS:-3}
+CAL_GAP=${COOPVMM_TEST_BENCH_CAL_GAP:-5}
 calibrate() {
     pool_make p1 credit 1 || fail pool-calibrate "no pool p1"
-    guest_cfg cal "serve period-ms=$PERIOD work-us=$WORK io=$IO seconds=1; hold" 'pool = "p1"'
-    T=60 run xl create "/tmp/cal.cfg" > /tmp/cal.create 2>&1
-    id=$(guest_domid cal)
-    serve_wait "$id"
-    IPMS=$(field "$(guest_lines "$id" | grep '^COOPGUEST serve ' | tail -1)" ipms)
-    guest_destroy cal
+    all=""
+    c=1
+    while [ $c -le "$CAL_RUNS" ]; do
+        [ $c -eq 1 ] || sleep "$CAL_GAP"
+        guest_cfg cal "serve period-ms=$PERIOD work-us=$WORK io=$IO seconds=1; hold" 'pool = "p1"'
+        T=60 run xl create "/tmp/cal.cfg" > /tmp/cal.create 2>&1
+        id=$(guest_domid cal)
+        serve_wait "$id"
+        v=$(field "$(guest_lines "$id" | grep '^COOPGUEST serve ' | tail -1)" ipms)
+        guest_destroy cal
+        all="$all ${v:-0}"
+        c=$((c + 1))
+    done
     pool_drop p1 1
-    check_range calibrate-ipms 1 4294967295 "${IPMS:-0}" "work-loop iterations per ms, measured alone:"
+    IPMS=$(echo $all | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    note "calibration: ipms of $CAL_RUNS servers alone:$all; median $IPMS"
+    check_range calibrate-ipms 1 4294967295 "${IPMS:-0}" "work-loop iterations per ms, median of$all:"
 }
 [ -n "$IPMS" ] || calibrate
 
