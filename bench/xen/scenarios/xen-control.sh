@@ -206,23 +206,23 @@ CAL_RUNS=${COOPVMM_TEST_BENCH_CAL_RUNS:-3}
 CAL_GAP=${COOPVMM_TEST_BENCH_CAL_GAP:-5}
 calibrate() {
     pool_make p1 credit 1 || fail pool-calibrate "no pool p1"
-    all=""
-    c=1
-    while [ $c -le "$CAL_RUNS" ]; do
-        [ $c -eq 1 ] || sleep "$CAL_GAP"
+    cal_all=""
+    cal_i=1
+    while [ $cal_i -le "$CAL_RUNS" ]; do
+        [ $cal_i -eq 1 ] || sleep "$CAL_GAP"
         guest_cfg cal "serve period-ms=$PERIOD work-us=$WORK io=$IO seconds=1; hold" 'pool = "p1"'
         T=60 run xl create "/tmp/cal.cfg" > /tmp/cal.create 2>&1
         id=$(guest_domid cal)
         serve_wait "$id"
-        v=$(field "$(guest_lines "$id" | grep '^COOPGUEST serve ' | tail -1)" ipms)
+        cal_v=$(field "$(guest_lines "$id" | grep '^COOPGUEST serve ' | tail -1)" ipms)
         guest_destroy cal
-        all="$all ${v:-0}"
-        c=$((c + 1))
+        cal_all="$cal_all ${cal_v:-0}"
+        cal_i=$((cal_i + 1))
     done
     pool_drop p1 1
-    IPMS=$(echo $all | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-    note "calibration: ipms of $CAL_RUNS servers alone:$all; median $IPMS"
-    check_range calibrate-ipms 1 4294967295 "${IPMS:-0}" "work-loop iterations per ms, median of$all:"
+    IPMS=$(echo $cal_all | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    note "calibration: ipms of $CAL_RUNS servers alone:$cal_all; median $IPMS"
+    check_range calibrate-ipms 1 4294967295 "${IPMS:-0}" "work-loop iterations per ms, median of$cal_all:"
 }
 [ -n "$IPMS" ] || calibrate
 
