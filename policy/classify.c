@@ -188,23 +188,56 @@ static void fmt_duration(char *buf, size_t len, uint64_t ns)
 }
 
 /*
+ * The measure a pending check follows, into st->eff_after.  A throttle
+ * follows the cpu-wait of its waiter (the domain whose wait made the
+ * pool-wait at the move) whether or not that domain is still favoured:
+ * pool-wait itself drops to 0 when the waiter's own move is undone, which
+ * would pass a throttle that helped no one.  False if the waiter is gone
+ * (no verdict is possible).
+ */
+static bool effect_follow(struct policy_engine *pe, struct dom_state *st)
+{
+    const struct dom_state *w;
+
+    if ( st->eff_measure != POLICY_MEASURE_POOL_WAIT )
+    {
+        if ( st->ewma_valid[M_CPU_WAIT] )
+            st->eff_after = st->ewma[M_CPU_WAIT];
+        return true;
+    }
+    if ( !st->eff_has_waiter )
+    {
+        if ( st->ewma_valid[M_CPUPOOL_WAIT] )
+            st->eff_after = st->ewma[M_CPUPOOL_WAIT];
+        return true;
+    }
+    w = policy_lookup(pe, st->eff_waiter);
+    if ( !w || memcmp(w->uuid, st->eff_waiter_uuid, sizeof(w->uuid)) )
+        return false;
+    if ( w->ewma_valid[M_CPU_WAIT] )
+        st->eff_after = w->ewma[M_CPU_WAIT];
+    return true;
+}
+
+/*
  * The effect check of the class the domain is in.  Returns true if the
  * change was undone this poll (the domain went back to where it came
  * from, and that class is barred).
  */
-static bool effect_judge(const struct policy_config *cfg,
-                         struct dom_state *st, uint64_t now,
-                         struct policy_decision *d)
+static bool effect_judge(struct policy_engine *pe, struct dom_state *st,
+                         uint64_t now, struct policy_decision *d)
 {
-    enum policy_metric m = st->eff_measure == POLICY_MEASURE_POOL_WAIT
-                           ? M_CPUPOOL_WAIT : M_CPU_WAIT;
+    const struct policy_config *cfg = pe->cfg;
     char hold[24];
     int tried = st->cls;
 
     if ( st->eff != POLICY_EFFECT_PENDING )
         return false;
-    if ( st->ewma_valid[m] )
-        st->eff_after = st->ewma[m];
+    if ( !effect_follow(pe, st) )
+    {
+        st->eff = POLICY_EFFECT_NONE;   /* its waiter is gone: no verdict */
+        return false;
+    }
     if ( ++st->eff_polls < cfg->effect_polls )
         return false;
     if ( st->eff_after < POLICY_EFFECT_FLOOR ||
@@ -289,7 +322,7 @@ void policy_classify(struct policy_engine *pe, uint64_t now,
         st->classified = false;
         snprintf(st->reason, sizeof(st->reason), "pinned");
     }
-    else if ( effect_judge(cfg, st, now, d) )
+    else if ( effect_judge(pe, st, now, d) )
         ;                               /* undone: reason says why */
     else if ( d->rates_valid )
     {
@@ -312,10 +345,12 @@ void policy_classify(struct policy_engine *pe, uint64_t now,
  * After the targets: a class change made by classification is judged by
  * what it was for.  Pins, stubs that follow and undos are not judged.
  */
-void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
+void policy_effect_arm(struct policy_engine *pe, struct dom_state *st,
                        const struct policy_sample *s,
-                       const struct policy_decision *d)
+                       const struct policy_decision *d,
+                       const struct cpupool_acc *pa)
 {
+    const struct policy_config *cfg = pe->cfg;
     enum policy_effect_measure m = POLICY_MEASURE_NONE;
     enum policy_metric metric;
 
@@ -339,6 +374,22 @@ void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
     st->eff_before = st->eff_after = st->ewma[metric];
     st->eff_polls = 0;
     st->eff_from = d->prev_cls;
+    st->eff_has_waiter = false;
+    if ( m == POLICY_MEASURE_POOL_WAIT && pa )
+    {
+        /* The same choice as policy_cpupool_metrics() made this poll. */
+        bool self = pa->wait1_domid == s->domid && pa->wait1 > 0;
+        uint32_t waiter = self ? pa->wait2_domid : pa->wait1_domid;
+        const struct dom_state *w;
+
+        if ( (self ? pa->wait2 : pa->wait1) > 0 &&
+             (w = policy_lookup(pe, waiter)) != NULL )
+        {
+            st->eff_has_waiter = true;
+            st->eff_waiter = waiter;
+            memcpy(st->eff_waiter_uuid, w->uuid, sizeof(st->eff_waiter_uuid));
+        }
+    }
 }
 
 void policy_effect_copy(const struct dom_state *st,

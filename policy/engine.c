@@ -321,7 +321,7 @@ static void targets_all(struct policy_engine *pe,
         {
             st->favoured = d->favoured;
             st->throttled = d->throttled;
-            policy_effect_arm(cfg, st, &s[i], d);
+            policy_effect_arm(pe, st, &s[i], d, pa);
             policy_effect_copy(st, d);
         }
         if ( d->unmanaged == POLICY_EXCL_SCHED ||

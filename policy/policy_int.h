@@ -53,6 +53,11 @@ struct dom_state {
     double eff_before, eff_after;
     unsigned int eff_polls;
     int eff_from;               /* the class it came from */
+    /* A throttle's waiter: the favoured domain whose cpu-wait made the
+     * pool-wait at the move; judged by that domain's cpu-wait. */
+    bool eff_has_waiter;
+    uint32_t eff_waiter;
+    uint8_t eff_waiter_uuid[16];
     struct bar bar[POLICY_BARS];
     char reason[POLICY_REASON_MAX];
 };
@@ -64,7 +69,7 @@ struct cpupool_acc {
     double busy;                /* pCPUs used by its domains */
     /* The two largest cpu-waits of its favoured domains, for pool-wait. */
     double wait1, wait2;
-    uint32_t wait1_domid;
+    uint32_t wait1_domid, wait2_domid;
     /* Targets pass: see struct policy_cpupool_view. */
     double share_sum;           /* shares asked, fractions of the pool */
     double share_units;
@@ -101,9 +106,10 @@ bool policy_metric_missing(enum policy_metric m, uint32_t signals);
 void policy_classify(struct policy_engine *pe, uint64_t now,
                      const struct policy_sample *s, struct policy_decision *d,
                      const struct policy_override *o, int follow);
-void policy_effect_arm(const struct policy_config *cfg, struct dom_state *st,
+void policy_effect_arm(struct policy_engine *pe, struct dom_state *st,
                        const struct policy_sample *s,
-                       const struct policy_decision *d);
+                       const struct policy_decision *d,
+                       const struct cpupool_acc *pa);
 void policy_effect_copy(const struct dom_state *st,
                         struct policy_decision *d);
 

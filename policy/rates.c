@@ -254,11 +254,15 @@ void policy_observe(struct policy_engine *pe, struct dom_state *st,
         if ( w > pa->wait1 )
         {
             pa->wait2 = pa->wait1;
+            pa->wait2_domid = pa->wait1_domid;
             pa->wait1 = w;
             pa->wait1_domid = s->domid;
         }
         else if ( w > pa->wait2 )
+        {
             pa->wait2 = w;
+            pa->wait2_domid = s->domid;
+        }
     }
 }
 

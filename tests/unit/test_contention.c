@@ -532,6 +532,108 @@ static void test_effect_helped(void **state)
     policy_free(pe);
 }
 
+/*
+ * A throttle is judged by the wait it was for.  Here nothing helps (as
+ * with hard-pinned vCPUs): the server's io-bound move is undone at its
+ * check, which ends its favour, so pool-wait falls to 0 although the
+ * server waits as much as before.  The spinners' cpu-hog move must be
+ * judged on the server's cpu-wait (40 % -> 40 %: undone), not on that 0
+ * (it was passed as "helped" before, in every dry-run recording of
+ * bench part 5).
+ */
+static void test_effect_throttle_follows_waiter(void **state)
+{
+    struct policy_config cfg = ship_cfg();
+    struct policy_engine *pe;
+    struct policy_sample s[4];
+    struct policy_decision d[4];
+    unsigned int t, i, srv_undone = 0, hog_undone = 0;
+
+    (void)state;
+    cfg.effect_polls = 5;
+    cfg.effect_min = 0.3;
+    cfg.holdoff_ns = 60 * SEC;
+    pe = policy_new(&cfg, 8);
+    for ( i = 0; i < 4; i++ )
+        s[i] = dom(i + 1, 1);
+    poll(pe, 0, s, 4, d);
+    for ( t = 1; t <= 12; t++ )
+    {
+        tick(&s[0], 300, 400, 200);
+        for ( i = 1; i < 4; i++ )
+            tick(&s[i], 233, 767, 0);
+        poll(pe, t * SEC, s, 4, d);
+        if ( t == 2 )
+            for ( i = 1; i < 4; i++ )
+            {
+                assert_int_equal(d[i].cls, 1);
+                assert_int_equal(d[i].effect_measure, POLICY_MEASURE_POOL_WAIT);
+                assert_float_equal(d[i].effect_before, 40, 1e-9);
+            }
+        if ( d[0].effect == POLICY_EFFECT_UNDONE && !srv_undone )
+            srv_undone = t;
+        for ( i = 1; i < 4; i++ )
+        {
+            assert_int_not_equal(d[i].effect, POLICY_EFFECT_HELPED);
+            if ( d[i].effect == POLICY_EFFECT_UNDONE )
+            {
+                hog_undone = t;
+                assert_float_equal(d[i].effect_after, 40, 1e-9);
+                assert_int_equal(d[i].cls, 2);  /* back to base */
+            }
+        }
+    }
+    assert_int_equal(srv_undone, 6);
+    assert_int_equal(hog_undone, 7);
+    policy_free(pe);
+}
+
+/*
+ * A throttle whose waiter has gone is not judged: what it was for no
+ * longer exists.  Two servers wait (40 % and 30 %); the spinner's move is
+ * for the first, which is then destroyed, while the second's wait falls
+ * to 2 % (its own move helped).  Judged on pool-wait, the spinner's move
+ * would pass as "helped" (40 -> 2) for a server that is gone.
+ */
+static void test_effect_waiter_gone(void **state)
+{
+    struct policy_config cfg = ship_cfg();
+    struct policy_engine *pe;
+    struct policy_sample s[3];
+    struct policy_decision d[3];
+    unsigned int t;
+
+    (void)state;
+    cfg.effect_polls = 5;
+    cfg.effect_min = 0.3;
+    pe = policy_new(&cfg, 8);
+    s[0] = dom(1, 1);
+    s[1] = dom(2, 1);
+    s[2] = dom(3, 1);
+    poll(pe, 0, s, 3, d);
+    for ( t = 1; t <= 3; t++ )
+    {
+        tick(&s[0], 200, 400, 200);
+        tick(&s[1], 200, 300, 200);
+        tick(&s[2], 600, 400, 0);
+        poll(pe, t * SEC, s, 3, d);
+    }
+    assert_int_equal(d[2].cls, 1);
+    assert_int_equal(d[2].effect, POLICY_EFFECT_PENDING);
+    assert_float_equal(d[2].effect_before, 40, 1e-9);
+    /* The first server is destroyed; the second's wait falls. */
+    for ( ; t <= 12; t++ )
+    {
+        tick(&s[1], 200, 20, 200);
+        tick(&s[2], 700, 300, 0);
+        poll(pe, t * SEC, &s[1], 2, &d[1]);
+        assert_int_equal(d[2].cls, 1);
+        assert_int_not_equal(d[2].effect, POLICY_EFFECT_HELPED);
+        assert_int_not_equal(d[2].effect, POLICY_EFFECT_UNDONE);
+    }
+    policy_free(pe);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +649,8 @@ int main(void)
         cmocka_unit_test(test_cap_never_loosened),
         cmocka_unit_test(test_effect_undone),
         cmocka_unit_test(test_effect_helped),
+        cmocka_unit_test(test_effect_throttle_follows_waiter),
+        cmocka_unit_test(test_effect_waiter_gone),
     };
 
     return cmocka_run_group_tests_name("contention", tests, NULL, NULL);

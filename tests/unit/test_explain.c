@@ -181,10 +181,11 @@ static void test_effect_new(void **state)
 }
 
 /*
- * A verdict and a class change at the same poll: the hog's pool-wait
- * falls to 0 when the server it was throttled for is undone, so its
- * check says "helped" and it leaves its class at that very poll.  The
- * decision must still carry the verdict.
+ * A verdict and a class change at the same poll: the server waits
+ * whatever its weight, so its move is undone, and the hog's, judged on
+ * the server's wait (not on pool-wait, which falls to 0 once the server
+ * is no longer favoured), is undone too: it leaves its class at the poll
+ * of its verdict.  The decision must still carry the verdict.
  */
 static struct policy_cond srv_c[] = {
     { .metric = M_IO, .enter = 100, .leave = 50 },
@@ -237,10 +238,10 @@ static void test_verdict_and_change(void **state)
         seen++;
         assert_true(d[1].class_changed);        /* left hog this poll */
         assert_int_equal(d[1].prev_cls, 1);
-        assert_int_equal(d[1].effect, POLICY_EFFECT_HELPED);
+        assert_int_equal(d[1].effect, POLICY_EFFECT_UNDONE);
         assert_int_equal(d[1].effect_measure, POLICY_MEASURE_POOL_WAIT);
         assert_float_equal(d[1].effect_before, 40, 1e-9);
-        assert_float_equal(d[1].effect_after, 0, 1e-9);
+        assert_float_equal(d[1].effect_after, 40, 1e-9);
     }
     assert_int_equal(seen, 1);
     policy_free(pe);
