@@ -160,27 +160,30 @@ static void pins_follow(struct daemon *d)
 /*
  * Which signals the samples carry: the backend's banner says what it
  * found at start, but the runstate sums come per sample (hv-patch v2),
- * so say so when the first poll shows them missing, and when that
- * changes.
+ * so the first poll is set against the banner (a recording's header can
+ * lack the runstate bit its samples have), and every later change is
+ * said.  Missing at the first poll is always said, with what it means.
  */
 static void watch_signals(struct daemon *d)
 {
     uint32_t sig = 0, was = d->sample_signals;
+    bool first = !d->stats.polls;
     unsigned int i;
 
     for ( i = 0; i < d->ndoms; i++ )
         sig |= d->samples[i].signals;
     d->sample_signals = sig;
-    if ( !d->ndoms || (d->stats.polls &&
-                       !((sig ^ was) & POLICY_HAS_RUNSTATE)) )
+    if ( !d->ndoms )
         return;
+    if ( first )
+        was = d->info.signals;          /* what the banner said */
     if ( sig & POLICY_HAS_RUNSTATE )
     {
-        if ( d->stats.polls )
+        if ( !(was & POLICY_HAS_RUNSTATE) )
             log_notice("runstate signal present: cpu-wait, cpu-demand and "
                        "pool-wait are measured");
     }
-    else
+    else if ( first || (was & POLICY_HAS_RUNSTATE) )
         log_warnx("runstate MISSING: cpu-wait, cpu-demand and pool-wait "
                   "are unavailable (the hypervisor gives no runstate sums: "
                   "coopvmm patch v2 needed); conditions on them follow "

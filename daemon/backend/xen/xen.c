@@ -475,7 +475,9 @@ static int xen_open(struct backend **out, const struct backend_args *args)
     {
         const struct xen_coop_ioreq_dom *recs;
 
-        xen_ioreq_state(b, ioreq_reader_read(b->ior, &recs));
+        int r = ioreq_reader_read(b->ior, &recs);
+
+        xen_ioreq_state(b, r, recs);
     }
     /* Once: is Debian's hypervisor package newer than ours? */
     xen_update_check(b->xch);

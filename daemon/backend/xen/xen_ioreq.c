@@ -59,7 +59,8 @@ unsigned int xen_merge_ioreq(struct policy_sample *s, unsigned int n,
     return merged;
 }
 
-void xen_ioreq_state(struct backend *b, int r)
+void xen_ioreq_state(struct backend *b, int r,
+                     const struct xen_coop_ioreq_dom *recs)
 {
     /* FLASK answers an op it does not know, or does not grant, EPERM. */
     if ( r == -ENOSYS || r == -EPERM )
@@ -94,6 +95,9 @@ void xen_ioreq_state(struct backend *b, int r)
             log_notice("ioreq counters: present");
         b->ioreq = IOREQ_OK;
         b->ioreq_err = 0;
+        /* No record (no domain): as it was. */
+        if ( r > 0 )
+            b->ioreq_runstate = ioreq_dom_has_runstate(&recs[0]);
     }
 }
 
@@ -106,9 +110,8 @@ void xen_ioreq(struct backend *b, struct policy_sample *s,
     if ( !b->ior || (b->ioreq == IOREQ_MISSING && b->poll < b->ioreq_retry) )
         return;
     r = ioreq_reader_read(b->ior, &recs);
-    xen_ioreq_state(b, r);
+    xen_ioreq_state(b, r, recs);
     if ( r < 0 )
         return;
-    b->ioreq_runstate = r > 0 && ioreq_dom_has_runstate(&recs[0]);
     xen_merge_ioreq(s, n, recs, r);
 }

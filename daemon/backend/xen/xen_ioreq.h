@@ -12,10 +12,13 @@
 #include "xen_types.h"
 
 /*
- * Track the reader's result r (a count or -errno); say each change of
- * state once: counted, missing (ENOSYS: no patch), failing.
+ * Track the reader's result r (a count or -errno) and, when r > 0, whether
+ * its records recs[0..r) carry runstate sums (ABI v2); say each change of
+ * state once: counted, missing (ENOSYS: no patch), failing.  Called at
+ * open (for the banner) and at every poll.
  */
-void xen_ioreq_state(struct backend *b, int r);
+void xen_ioreq_state(struct backend *b, int r,
+                     const struct xen_coop_ioreq_dom *recs);
 
 /* The ioreq counters of all domains into s[0..n), sorted by domid. */
 void xen_ioreq(struct backend *b, struct policy_sample *s, unsigned int n);
