@@ -284,7 +284,10 @@ static void account(struct rpt_run *r, struct rpt_dom *dm, uint64_t now)
 /*
  * A class change.  The first one after first sight is the domain's
  * placement (from "none"): written and drawn, but not counted as a
- * change, and the wait in "none" before it is no flap.
+ * change, and the wait in "none" before it is no flap.  Nor is leaving
+ * the placement: a domain placed in the catch-all at its first rates and
+ * moved on one dwell later (the shipped policy's spinners: base, then
+ * cpu-hog once the server's wait shows) took the policy's normal path.
  */
 static void class_change(struct rpt_run *r, struct rpt_dom *dm,
                          const struct policy_sample *s,
@@ -297,7 +300,7 @@ static void class_change(struct rpt_run *r, struct rpt_dom *dm,
         dm->changes++;
         r->changes++;
         /* Left within a dwell window of entering: a flap. */
-        if ( dm->polls_in_cls <= (dwell ? dwell : 1) )
+        if ( !dm->cls_placed && dm->polls_in_cls <= (dwell ? dwell : 1) )
         {
             dm->flaps++;
             r->flaps++;
@@ -308,6 +311,7 @@ static void class_change(struct rpt_run *r, struct rpt_dom *dm,
                                   .kind = RPT_EV_CHANGE });
     rpt_csv_decision(r, dm, s, dc, now);
     dm->polls_in_cls = 0;
+    dm->cls_placed = dm->cls_from_start;
     dm->cls_from_start = false;
 }
 

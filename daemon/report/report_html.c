@@ -193,7 +193,8 @@ static void summary(struct page *pg, const struct rpt_run *r, const char *id)
             r->w_given, r->w_taken);
     fputs("<p class=\"sub\">Time in each class as a share of the time the "
           "domain was seen.  A flap: a class left within the dwell of "
-          "entering it.  Weight&middot;s: the weight above (given) or below "
+          "entering it (leaving the first class a domain was placed in "
+          "is not one).  Weight&middot;s: the weight above (given) or below "
           "(taken) the administrator's, times the seconds it was in "
           "force.</p>\n", f);
 }
