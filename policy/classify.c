@@ -47,18 +47,51 @@ static void describe(char *buf, const struct policy_cond *c,
 /* What decided a classification; turned into text only when shown. */
 struct why {
     const struct policy_cond *cond;     /* NULL: catch-all or no match */
+    const struct policy_class *all;     /* all-of: every condition held */
+    uint32_t signals;
     bool member;
     bool matched;
 };
 
+/*
+ * An any-of class names the condition that held; an all-of class every
+ * condition that counted (a skipped one on a missing metric is left
+ * out), so that "cpu-hog" shows the pool-wait that makes it a throttle
+ * and not only the demand.  Cut at POLICY_REASON_MAX.
+ */
 static void why_text(char *buf, const struct why *w,
                      const struct dom_state *st)
 {
-    if ( w->cond )
-        describe(buf, w->cond, st, w->member);
-    else
+    size_t len = 0;
+    unsigned int i;
+
+    if ( !w->cond )
+    {
         snprintf(buf, POLICY_REASON_MAX, "%s",
                  w->matched ? "catch-all" : "no class matched");
+        return;
+    }
+    if ( !w->all )
+    {
+        describe(buf, w->cond, st, w->member);
+        return;
+    }
+    buf[0] = '\0';
+    for ( i = 0; i < w->all->ncond && len < POLICY_REASON_MAX - 1; i++ )
+    {
+        const struct policy_cond *c = &w->all->cond[i];
+        char one[POLICY_REASON_MAX];
+        int n;
+
+        if ( c->skip_missing && policy_metric_missing(c->metric, w->signals) )
+            continue;
+        describe(one, c, st, w->member);
+        n = snprintf(buf + len, POLICY_REASON_MAX - len, "%s%s",
+                     len ? ", " : "", one);
+        if ( n < 0 )
+            break;
+        len += (size_t)n;
+    }
 }
 
 /* Does class k match?  `w` gets the condition that decided it. */
@@ -92,6 +125,8 @@ static bool class_matches(const struct policy_class *k,
     if ( !k->match_all || !first )
         return false;
     w->cond = first;
+    w->all = k;
+    w->signals = signals;
     return true;
 }
 

@@ -634,6 +634,38 @@ static void test_effect_waiter_gone(void **state)
     policy_free(pe);
 }
 
+/*
+ * An all-of class's reason names every condition that counted: with the
+ * runstate signal io-bound's cpu-wait too; without it (skipped on the
+ * missing metric) the I/O rate alone.
+ */
+static void test_reason_all_conditions(void **state)
+{
+    struct policy_config cfg = ship_cfg();
+    struct policy_engine *pe;
+    struct policy_sample s[2];
+    struct policy_decision d[2];
+    unsigned int stock;
+
+    (void)state;
+    for ( stock = 0; stock < 2; stock++ )
+    {
+        pe = policy_new(&cfg, 4);
+        s[0] = dom(1, 1);
+        s[1] = dom(2, 1);
+        if ( stock )
+            s[0].signals = s[1].signals = POLICY_HAS_CPU | POLICY_HAS_IOREQ;
+        poll(pe, 0, s, 2, d);
+        tick(&s[0], 400, 400, 300);
+        tick(&s[1], 600, 400, 0);
+        poll(pe, SEC, s, 2, d);
+        assert_int_equal(d[0].cls, 0);
+        assert_string_equal(d[0].reason, stock ? "io 300.0 > 100"
+                            : "io 300.0 > 100, cpu-wait 40.0 > 5");
+        policy_free(pe);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_effect_helped),
         cmocka_unit_test(test_effect_throttle_follows_waiter),
         cmocka_unit_test(test_effect_waiter_gone),
+        cmocka_unit_test(test_reason_all_conditions),
     };
 
     return cmocka_run_group_tests_name("contention", tests, NULL, NULL);
