@@ -35,6 +35,10 @@ dwait_poll $LOG 8 30
 run coopctl -s "$DSOCK" status
 check banner-schedulers "banner: schedulers credit,credit2 (or credit2,credit)" \
     grep -Eq ' started: backend xen, schedulers (credit,credit2|credit2,credit),' $LOG
+# The patched (ABI v2) hypervisor's records carry runstate: the banner says
+# so (it said MISSING before the probe at start recorded it).
+check_eq banner-runstate "runstate yes" \
+    "$(sed -n 's/.* started: .*signals: .*\(runstate [A-Za-z]*\),.*/\1/p' $LOG | head -1)" "start-up banner:"
 check_range io2-poll 4 6 "$(dclass_poll $LOG io2 io-bound)" "io2 -> io-bound at poll"
 check_range hog2-poll 4 6 "$(dclass_poll $LOG hog2 cpu-hog)" "hog2 -> cpu-hog at poll"
 check_range idle2-poll 3 6 "$(dclass_poll $LOG idle2 idle)" "idle2 -> idle at poll"
