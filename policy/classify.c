@@ -183,12 +183,18 @@ static void adopt(struct dom_state *st, int cls, uint64_t now,
     st->pending_count = 0;
 }
 
-/* Move toward the candidate class only once it has held for `dwell` polls. */
+/*
+ * Move toward the candidate class only once it has held for its dwell:
+ * the class's own, else the configuration's (no class: leaving for none).
+ */
 static void dwell_step(const struct policy_config *cfg, struct dom_state *st,
                        int cand, uint64_t now, struct policy_decision *d)
 {
-    unsigned int dwell = cfg->dwell ? cfg->dwell : 1;
+    unsigned int dwell = cand >= 0 && cfg->cls[cand].dwell
+                         ? cfg->cls[cand].dwell : cfg->dwell;
 
+    if ( !dwell )
+        dwell = 1;
     if ( cand == st->cls )
     {
         st->pending = cand;

@@ -188,6 +188,9 @@ struct policy_class {
     uint32_t weight;
     enum policy_cap_kind cap_kind;
     uint32_t cap;
+    /* Polls this class must match before a domain moves into it, 1 to
+     * 1000; 0: the configuration's dwell. */
+    unsigned int dwell;
 };
 
 /* Per-domain override, matched by name pattern (fnmatch) or UUID. */
@@ -203,7 +206,8 @@ struct policy_override {
 
 struct policy_config {
     uint64_t halflife_ns;       /* EWMA half-life */
-    unsigned int dwell;         /* polls a new class must hold (>= 1) */
+    unsigned int dwell;         /* polls a new class must hold (>= 1),
+                                   unless the class has its own */
     bool manage_dom0;
     bool stub_follows_guest;    /* a stub DM domain takes its guest's class */
     unsigned int nclass;

@@ -230,6 +230,7 @@ static int conf_parse(struct pctx *p, const char *text, struct conf *c)
         CFG_STR("weight", "keep", CFGF_NONE),
         CFG_STR("share", "", CFGF_NONE),
         CFG_STR("cap", "keep", CFGF_NONE),
+        CFG_STR("dwell", "", CFGF_NONE),
         CFG_END()
     };
     cfg_opt_t domain_opts[] = {

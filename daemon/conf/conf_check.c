@@ -154,6 +154,8 @@ void conf_class_values(struct pctx *p, cfg_t *sec, struct policy_class *c)
             c->weight_kind = POLICY_WEIGHT_SHARE;
     }
     conf_value_cap(p, VAL(sec, "cap"), &c->cap_kind, &c->cap);
+    c->dwell = opt_set(p, sec, "dwell")
+               ? conf_value_uint(p, "dwell", VAL(sec, "dwell"), 1, 1000) : 0;
     p->quiet = false;
 }
 

@@ -89,6 +89,8 @@ static void dump_class(FILE *f, const struct policy_class *c)
         fprintf(f, "  cap %u%s\n", c->cap,
                 c->cap_kind == POLICY_CAP_PCT_VCPU ? "%" : "");
     }
+    if ( c->dwell )
+        fprintf(f, "  dwell %u\n", c->dwell);
 }
 
 static void dump_bound(FILE *f, const char *key, uint32_t v)

@@ -331,6 +331,39 @@ static void test_dwell(void **state)
     policy_free(pe);
 }
 
+/*
+ * A class's own dwell: "io" with dwell 1 is joined at the first poll
+ * with rates although the global dwell is 4; leaving it for no class
+ * takes the global 4 polls.
+ */
+static void test_class_dwell(void **state)
+{
+    struct policy_class k[2];
+    struct policy_config cfg = base_cfg();
+    struct policy_engine *pe;
+    struct policy_sample s = dom(1, 1);
+    struct policy_decision d;
+    unsigned int i;
+
+    (void)state;
+    memcpy(k, classes, sizeof(k));
+    k[0].dwell = 1;
+    cfg.cls = k;
+    cfg.dwell = 4;
+    pe = policy_new(&cfg, 4);
+    poll1(pe, 0, &s);
+    s.c.pio_read += 5000;
+    d = poll1(pe, SEC, &s);
+    assert_int_equal(d.cls, 0);
+    assert_true(d.class_changed);
+    for ( i = 2; i <= 5; i++ )
+    {
+        d = poll1(pe, i * SEC, &s);     /* no ioreq: io no longer holds */
+        assert_int_equal(d.cls, i < 5 ? 0 : POLICY_CLASS_NONE);
+    }
+    policy_free(pe);
+}
+
 /* First match wins; all-of needs every condition, any-of one. */
 static void test_first_match(void **state)
 {
@@ -553,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_vanish_and_growth),
         cmocka_unit_test(test_hysteresis),
         cmocka_unit_test(test_dwell),
+        cmocka_unit_test(test_class_dwell),
         cmocka_unit_test(test_first_match),
         cmocka_unit_test(test_missing_signal),
         cmocka_unit_test(test_overrides),

@@ -229,8 +229,8 @@ static void test_example_scenario(void **state)
             s[i].cap = d[i].cap;
         }
     }
-    /* "At its third poll with rates": polls 1, 2, 3. */
-    assert_int_equal(srv_in, 3);
+    /* "At its first poll with rates" (io-bound's own dwell of 1). */
+    assert_int_equal(srv_in, 1);
     /* "three polls after the server" */
     assert_int_equal(hog_in, srv_in + 3);
     /* "judged helpful ten polls after each" */
