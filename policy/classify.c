@@ -418,12 +418,10 @@ void policy_effect_arm(struct policy_engine *pe, struct dom_state *st,
     st->eff_has_waiter = false;
     if ( m == POLICY_MEASURE_POOL_WAIT && pa )
     {
-        /* The same choice as policy_cpupool_metrics() made this poll. */
-        bool self = pa->wait1_domid == s->domid && pa->wait1 > 0;
-        uint32_t waiter = self ? pa->wait2_domid : pa->wait1_domid;
+        uint32_t waiter;
         const struct dom_state *w;
 
-        if ( (self ? pa->wait2 : pa->wait1) > 0 &&
+        if ( policy_cpupool_waiter(pa, s->domid, &waiter) > 0 &&
              (w = policy_lookup(pe, waiter)) != NULL )
         {
             st->eff_has_waiter = true;

@@ -101,6 +101,13 @@ void policy_observe(struct policy_engine *pe, struct dom_state *st,
 void policy_cpupool_metrics(struct policy_engine *pe, struct dom_state *st,
                          const struct policy_sample *s);
 bool policy_metric_missing(enum policy_metric m, uint32_t signals);
+/*
+ * pool-wait as domain `domid` sees it: the largest smoothed cpu-wait (%)
+ * among the pool's domains favoured at the last poll, other than its own;
+ * *waiter (if not NULL) gets that domain's domid.  0: no one waits.
+ */
+double policy_cpupool_waiter(const struct cpupool_acc *pa, uint32_t domid,
+                             uint32_t *waiter);
 
 /* classify.c */
 void policy_classify(struct policy_engine *pe, uint64_t now,

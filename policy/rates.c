@@ -266,6 +266,16 @@ void policy_observe(struct policy_engine *pe, struct dom_state *st,
     }
 }
 
+double policy_cpupool_waiter(const struct cpupool_acc *pa, uint32_t domid,
+                             uint32_t *waiter)
+{
+    bool self = pa->wait1_domid == domid && pa->wait1 > 0;
+
+    if ( waiter )
+        *waiter = self ? pa->wait2_domid : pa->wait1_domid;
+    return self ? pa->wait2 : pa->wait1;
+}
+
 /* Pass 2: pool-busy and pool-wait, once every domain has been observed. */
 void policy_cpupool_metrics(struct policy_engine *pe, struct dom_state *st,
                          const struct policy_sample *s)
@@ -282,8 +292,7 @@ void policy_cpupool_metrics(struct policy_engine *pe, struct dom_state *st,
     /* A maximum of smoothed waits: not smoothed again. */
     if ( (s->signals & POLICY_HAS_RUNSTATE) && st->ewma_valid[M_CPU_WAIT] )
     {
-        double w = pa->wait1_domid == s->domid && pa->wait1 > 0
-                   ? pa->wait2 : pa->wait1;
+        double w = policy_cpupool_waiter(pa, s->domid, NULL);
 
         set_raw(st, M_CPUPOOL_WAIT, w);
         st->ewma[M_CPUPOOL_WAIT] = w;

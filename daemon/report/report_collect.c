@@ -297,21 +297,21 @@ static void class_change(struct rpt_run *r, struct rpt_dom *dm,
 
     if ( !dm->cls_from_start )
     {
-        dm->changes++;
-        r->changes++;
-        /* Left within a dwell window of entering: a flap. */
-        if ( !dm->cls_placed && dm->polls_in_cls <= (dwell ? dwell : 1) )
+        /* Left within a dwell window of entering: a flap (not the
+         * placement's class: no change counted yet). */
+        if ( dm->changes && dm->polls_in_cls <= (dwell ? dwell : 1) )
         {
             dm->flaps++;
             r->flaps++;
         }
+        dm->changes++;
+        r->changes++;
     }
     event(dm, (struct rpt_event){ .t_ns = now, .from = (int16_t)dc->prev_cls,
                                   .to = (int16_t)dc->cls,
                                   .kind = RPT_EV_CHANGE });
     rpt_csv_decision(r, dm, s, dc, now);
     dm->polls_in_cls = 0;
-    dm->cls_placed = dm->cls_from_start;
     dm->cls_from_start = false;
 }
 

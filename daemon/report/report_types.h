@@ -76,7 +76,6 @@ struct rpt_dom {
     int cls;
     unsigned int polls_in_cls;
     bool cls_from_start;        /* in its first class since first sight */
-    bool cls_placed;            /* in the class of its placement */
     uint32_t w, cap, base_w;
 };
 
