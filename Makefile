@@ -160,8 +160,10 @@ TEST_SRC_report := daemon/report/report_collect.c \
                    daemon/report/report_csv.c daemon/core/effects.c \
                    daemon/core/metrics.c daemon/lib/log.c \
                    daemon/lib/uuid.c daemon/lib/version.c
-# What status and the metrics say of the policy: as test_control.
-TEST_SRC_status = $(TEST_SRC_control)
+# What status and the metrics say of the policy: as test_control, and
+# coopctl's text of it.
+TEST_SRC_status = $(TEST_SRC_control) daemon/coopctl/ctl_status.c \
+                  daemon/coopctl/ctl_names.c
 TEST_LDFLAGS_status = $(TEST_LDFLAGS_control)
 test_main = $(or $(TEST_MAIN_$(1)),tests/unit/test_$(1).c)
 .SECONDEXPANSION:

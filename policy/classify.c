@@ -211,9 +211,26 @@ static void dwell_step(const struct policy_config *cfg, struct dom_state *st,
     adopt(st, cand, now, d);
 }
 
-static const char *measure_name(enum policy_effect_measure m)
+const char *policy_measure_name(enum policy_effect_measure m)
 {
-    return m == POLICY_MEASURE_POOL_WAIT ? "pool-wait" : "wait";
+    switch ( m )
+    {
+    case POLICY_MEASURE_WAIT:           return "wait";
+    case POLICY_MEASURE_WAITER_WAIT:    return "waiter-wait";
+    case POLICY_MEASURE_POOL_WAIT:      return "pool-wait";
+    case POLICY_MEASURE_NONE:           break;
+    }
+    return "";
+}
+
+char *policy_measure_text(enum policy_effect_measure m, uint32_t waiter,
+                          char *buf, size_t len)
+{
+    if ( m == POLICY_MEASURE_WAITER_WAIT )
+        snprintf(buf, len, "d%u's wait", waiter);
+    else
+        snprintf(buf, len, "%s", policy_measure_name(m));
+    return buf;
 }
 
 static void fmt_duration(char *buf, size_t len, uint64_t ns)
@@ -240,13 +257,13 @@ static bool effect_follow(struct policy_engine *pe, struct dom_state *st)
 {
     const struct dom_state *w;
 
-    if ( st->eff_measure != POLICY_MEASURE_POOL_WAIT )
+    if ( st->eff_measure == POLICY_MEASURE_WAIT )
     {
         if ( st->ewma_valid[M_CPU_WAIT] )
             st->eff_after = st->ewma[M_CPU_WAIT];
         return true;
     }
-    if ( !st->eff_has_waiter )
+    if ( st->eff_measure == POLICY_MEASURE_POOL_WAIT )
     {
         if ( st->ewma_valid[M_CPUPOOL_WAIT] )
             st->eff_after = st->ewma[M_CPUPOOL_WAIT];
@@ -269,7 +286,7 @@ static bool effect_judge(struct policy_engine *pe, struct dom_state *st,
                          uint64_t now, struct policy_decision *d)
 {
     const struct policy_config *cfg = pe->cfg;
-    char hold[24];
+    char hold[24], what[24];
     int tried = st->cls;
 
     if ( st->eff != POLICY_EFFECT_PENDING )
@@ -298,7 +315,9 @@ static bool effect_judge(struct policy_engine *pe, struct dom_state *st,
     fmt_duration(hold, sizeof(hold), cfg->holdoff_ns);
     snprintf(st->reason, sizeof(st->reason),
              "%s did not help: %s %.1f%% -> %.1f%% in %u polls; barred %s",
-             policy_class_name(cfg, tried), measure_name(st->eff_measure),
+             policy_class_name(cfg, tried),
+             policy_measure_text(st->eff_measure, st->eff_waiter, what,
+                                 sizeof(what)),
              st->eff_before, st->eff_after, st->eff_polls, hold);
     st->classified = false;
     return true;
@@ -415,7 +434,7 @@ void policy_effect_arm(struct policy_engine *pe, struct dom_state *st,
     st->eff_before = st->eff_after = st->ewma[metric];
     st->eff_polls = 0;
     st->eff_from = d->prev_cls;
-    st->eff_has_waiter = false;
+    st->eff_waiter = 0;
     if ( m == POLICY_MEASURE_POOL_WAIT && pa )
     {
         uint32_t waiter;
@@ -424,7 +443,7 @@ void policy_effect_arm(struct policy_engine *pe, struct dom_state *st,
         if ( policy_cpupool_waiter(pa, s->domid, &waiter) > 0 &&
              (w = policy_lookup(pe, waiter)) != NULL )
         {
-            st->eff_has_waiter = true;
+            st->eff_measure = POLICY_MEASURE_WAITER_WAIT;
             st->eff_waiter = waiter;
             memcpy(st->eff_waiter_uuid, w->uuid, sizeof(st->eff_waiter_uuid));
         }
@@ -439,6 +458,7 @@ void policy_effect_copy(const struct dom_state *st,
     d->effect = st->eff;
     d->effect_measure = st->eff == POLICY_EFFECT_NONE ? POLICY_MEASURE_NONE
                                                       : st->eff_measure;
+    d->effect_waiter = st->eff_waiter;
     d->effect_before = st->eff_before;
     d->effect_after = st->eff_after;
     d->effect_polls = st->eff_polls;

@@ -251,8 +251,27 @@ enum policy_unmanaged {
 enum policy_effect_measure {
     POLICY_MEASURE_NONE,        /* neutral class, pin, or no runstate */
     POLICY_MEASURE_WAIT,        /* favoured: its own cpu-wait */
-    POLICY_MEASURE_POOL_WAIT,   /* throttled: its cpupool's pool-wait */
+    POLICY_MEASURE_WAITER_WAIT, /* throttled: the cpu-wait of its waiter,
+                                   the domain whose wait made its
+                                   cpupool's pool-wait at the move
+                                   (policy_decision.effect_waiter) */
+    POLICY_MEASURE_POOL_WAIT,   /* throttled while no one waited: its
+                                   cpupool's pool-wait */
 };
+
+/*
+ * A measure's name in machine-readable output: "wait", "waiter-wait",
+ * "pool-wait"; "" for POLICY_MEASURE_NONE.
+ */
+const char *policy_measure_name(enum policy_effect_measure m);
+
+/*
+ * A measure as a person reads it, into buf (at most len bytes, always
+ * terminated): "wait" (the domain's own), "d5's wait" (a throttle's
+ * waiter, domid `waiter`), "pool-wait".  Returns buf.
+ */
+char *policy_measure_text(enum policy_effect_measure m, uint32_t waiter,
+                          char *buf, size_t len);
 
 enum policy_effect {
     POLICY_EFFECT_NONE,         /* nothing to judge */
@@ -278,6 +297,7 @@ struct policy_decision {
                                    stricter cap */
     /* Effect of the last class change; values in % (see the measure). */
     enum policy_effect_measure effect_measure;
+    uint32_t effect_waiter;     /* WAITER_WAIT: the waiter's domid */
     enum policy_effect effect;
     double effect_before, effect_after;     /* after: current if PENDING */
     unsigned int effect_polls;  /* polls measured so far */

@@ -53,9 +53,9 @@ struct dom_state {
     double eff_before, eff_after;
     unsigned int eff_polls;
     int eff_from;               /* the class it came from */
-    /* A throttle's waiter: the favoured domain whose cpu-wait made the
-     * pool-wait at the move; judged by that domain's cpu-wait. */
-    bool eff_has_waiter;
+    /* A throttle's waiter (eff_measure WAITER_WAIT): the favoured domain
+     * whose cpu-wait made the pool-wait at the move; judged by that
+     * domain's cpu-wait. */
     uint32_t eff_waiter;
     uint8_t eff_waiter_uuid[16];
     struct bar bar[POLICY_BARS];

@@ -60,11 +60,14 @@ static json_t *effect_json(const struct daemon *d, unsigned int i)
                       "state", effect_state(dc->effect),
                       "class", policy_class_name(p,
                                                  effects_judged_class(dc)),
-                      "measure", effects_measure_name(dc->effect_measure),
+                      "measure", policy_measure_name(dc->effect_measure),
                       "before_pct", jreal(dc->effect_before),
                       "after_pct", jreal(dc->effect_after),
                       "polls", (int)dc->effect_polls,
                       "polls_needed", (int)p->effect_polls);
+        if ( o && dc->effect_measure == POLICY_MEASURE_WAITER_WAIT )
+            json_object_set_new(o, "waiter",
+                                json_integer(dc->effect_waiter));
         if ( o && dc->effect == POLICY_EFFECT_UNDONE )
             json_object_set_new(o, "hold_off_left_s",
                                 jreal(p->holdoff_ns / 1e9));
@@ -76,12 +79,14 @@ static json_t *effect_json(const struct daemon *d, unsigned int i)
         return json_null();
     o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:o, s:o}",
                   "state", "undone", "class", policy_class_name(p, v->cls),
-                  "measure", effects_measure_name(v->measure),
+                  "measure", policy_measure_name(v->measure),
                   "before_pct", jreal(v->before), "after_pct", jreal(v->after),
                   "polls", (int)v->polls, "polls_needed", (int)p->effect_polls,
                   "age_s", jreal((now - v->at_ns) / 1e9),
                   "hold_off_left_s",
                   jreal((p->holdoff_ns - (now - v->at_ns)) / 1e9));
+    if ( o && v->measure == POLICY_MEASURE_WAITER_WAIT )
+        json_object_set_new(o, "waiter", json_integer(v->waiter));
     return o ? o : json_null();
 }
 

@@ -67,29 +67,35 @@ void ctl_fmt_effect(char *b, size_t n, json_t *dom)
 {
     json_t *e = json_object_get(dom, "effect");
     const char *st = ctl_jstr(e, "state");
-    char before[16], after[16], left[32];
+    char before[16], after[16], left[32], what[32];
 
     if ( !json_is_object(e) )
     {
         snprintf(b, n, "-");
         return;
     }
+    /* A throttle is judged by its waiter's wait: name the waiter. */
+    if ( !strcmp(ctl_jstr(e, "measure"), "waiter-wait") &&
+         json_is_integer(json_object_get(e, "waiter")) )
+        snprintf(what, sizeof(what), "d%lld's wait", ctl_jint(e, "waiter"));
+    else
+        snprintf(what, sizeof(what), "%s", ctl_jstr(e, "measure"));
     pct(before, sizeof(before), json_object_get(e, "before_pct"));
     pct(after, sizeof(after), json_object_get(e, "after_pct"));
     if ( !strcmp(st, "pending") )
         snprintf(b, n, "%s %s -> %s measuring (%lld/%lld)",
-                 ctl_jstr(e, "measure"), before, after, ctl_jint(e, "polls"),
+                 what, before, after, ctl_jint(e, "polls"),
                  ctl_jint(e, "polls_needed"));
     else if ( !strcmp(st, "undone") )
     {
         ctl_fmt_age(left, sizeof(left), json_number_value(
                         json_object_get(e, "hold_off_left_s")));
         snprintf(b, n, "undone %s: %s %s -> %s, barred %s",
-                 ctl_jstr(e, "class"), ctl_jstr(e, "measure"), before, after,
+                 ctl_jstr(e, "class"), what, before, after,
                  left);
     }
     else
-        snprintf(b, n, "%s %s -> %s %s", ctl_jstr(e, "measure"), before,
+        snprintf(b, n, "%s %s -> %s %s", what, before,
                  after, st);
 }
 

@@ -25,7 +25,8 @@ void ctl_fmt_num(char *b, size_t n, json_t *v);
 /*
  * A domain's effect check: "wait 38% -> 4% helped", "wait 38% -> 20%
  * measuring (4/10)", "undone io-bound: wait 40% -> 38%, barred 4m10s", or
- * "-".
+ * "-"; a throttle's measure is its waiter's wait ("d3's wait 38% -> 4%
+ * helped").
  */
 void ctl_fmt_effect(char *b, size_t n, json_t *dom);
 /* "256->1024" and "0->80": the base value and the one in force. */

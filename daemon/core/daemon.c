@@ -72,7 +72,7 @@ static void leave_text(const struct policy_config *p,
 static void log_decisions(const struct daemon *d)
 {
     const struct policy_config *p = &d->conf->policy;
-    char left[POLICY_REASON_MAX * 3], check[96];
+    char left[POLICY_REASON_MAX * 3], check[96], what[24];
     unsigned int i;
 
     for ( i = 0; i < d->ndoms; i++ )
@@ -87,7 +87,9 @@ static void log_decisions(const struct daemon *d)
         if ( dec->effect == POLICY_EFFECT_PENDING )
             snprintf(check, sizeof(check), "; effect check: %s %.1f%% now, "
                      "judged in %u polls",
-                     effects_measure_name(dec->effect_measure),
+                     policy_measure_text(dec->effect_measure,
+                                         dec->effect_waiter, what,
+                                         sizeof(what)),
                      dec->effect_before, p->effect_polls);
         log_info("d%u %s: class %s -> %s (%s%s); weight %u -> %u, "
                  "cap %u -> %u%s", s->domid, s->name,

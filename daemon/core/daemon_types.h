@@ -42,6 +42,7 @@ struct daemon_verdict {
     int cls;                    /* the class that was judged */
     enum policy_effect effect;  /* HELPED or UNDONE */
     enum policy_effect_measure measure;
+    uint32_t waiter;            /* measure WAITER_WAIT: its domid */
     double before, after;       /* % */
     unsigned int polls;
     uint64_t at_ns;             /* sample time of the verdict */

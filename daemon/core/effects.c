@@ -20,11 +20,6 @@ int effects_judged_class(const struct policy_decision *dc)
     return dc->effect_new && dc->class_changed ? dc->prev_cls : dc->cls;
 }
 
-const char *effects_measure_name(enum policy_effect_measure m)
-{
-    return m == POLICY_MEASURE_POOL_WAIT ? "pool-wait" : "wait";
-}
-
 static struct daemon_verdict *slot_for(struct daemon *d,
                                        const struct policy_sample *s)
 {
@@ -70,6 +65,7 @@ static void prune(struct daemon *d)
 void effects_note(struct daemon *d, uint64_t now_ns)
 {
     const struct policy_config *p = &d->conf->policy;
+    char what[24];
     bool any = false;
     unsigned int i;
 
@@ -90,7 +86,9 @@ void effects_note(struct daemon *d, uint64_t now_ns)
             log_info("d%u %s: %s helped: %s %.1f%% -> %.1f%% in %u polls",
                      s->domid, s->name,
                      policy_class_name(p, effects_judged_class(dc)),
-                     effects_measure_name(dc->effect_measure),
+                     policy_measure_text(dc->effect_measure,
+                                         dc->effect_waiter, what,
+                                         sizeof(what)),
                      dc->effect_before, dc->effect_after, dc->effect_polls);
         }
         else
@@ -100,7 +98,8 @@ void effects_note(struct daemon *d, uint64_t now_ns)
             continue;           /* display only: lose it, not the poll */
         *v = (struct daemon_verdict){
             .domid = s->domid, .effect = dc->effect,
-            .measure = dc->effect_measure, .before = dc->effect_before,
+            .measure = dc->effect_measure, .waiter = dc->effect_waiter,
+            .before = dc->effect_before,
             .after = dc->effect_after, .polls = dc->effect_polls,
             .at_ns = now_ns,
             .cls = effects_judged_class(dc),

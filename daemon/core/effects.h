@@ -31,7 +31,4 @@ const struct daemon_verdict *effects_find(const struct daemon *d,
  */
 int effects_judged_class(const struct policy_decision *dc);
 
-/* "wait" or "pool-wait": what a measure is called in logs and status. */
-const char *effects_measure_name(enum policy_effect_measure m);
-
 #endif /* COOPVMM_EFFECTS_H */

@@ -388,8 +388,7 @@ static void format_effect(const struct daemon *d, FILE *f, unsigned int i)
     cn = cls_name(d, effects_judged_class(dc));
     fprintf(f, ",state=\"%s\",measure=\"%s\",class=\"",
             effect_name(dc->effect),
-            dc->effect_measure == POLICY_MEASURE_POOL_WAIT ? "pool-wait"
-                                                           : "wait");
+            policy_measure_name(dc->effect_measure));
     put_label(f, cn, strlen(cn));
     fputs("\"} 1\n", f);
 }

@@ -330,7 +330,8 @@ static void verdict(struct rpt_run *r, struct rpt_dom *dm,
         .from = (int16_t)effects_judged_class(dc),
         .to = (int16_t)dc->cls, .before = (float)dc->effect_before,
         .after = (float)dc->effect_after,
-        .pool_wait = dc->effect_measure == POLICY_MEASURE_POOL_WAIT });
+        .measure = (uint8_t)dc->effect_measure,
+        .waiter = dc->effect_waiter });
     rpt_csv_effect(r, dm, s, dc, now);
 }
 

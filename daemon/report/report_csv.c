@@ -90,8 +90,8 @@ int rpt_csv_open(struct rpt_run *r, const char *dir)
                          "weight_old,weight_new,cap_old,cap_new\n");
     r->dec_jsonl = open_in(dir, lab, "decisions.jsonl", NULL);
     r->eff_csv = open_in(dir, lab, "effects.csv", "time_s,domid,uuid,name,"
-                         "class,verdict,measure,before_pct,after_pct,"
-                         "polls\n");
+                         "class,verdict,measure,waiter,before_pct,"
+                         "after_pct,polls\n");
     off = (size_t)snprintf(head, sizeof(head),
                            "time_s,domid,name,class,weight,cap");
     for ( i = 0; i < r->nseries; i++ )
@@ -201,13 +201,16 @@ void rpt_csv_effect(struct rpt_run *r, const struct rpt_dom *dm,
     char uuid[UUID_TEXT_LEN + 1];
     bool helped = dc->effect == POLICY_EFFECT_HELPED;
 
+    char waiter[16] = "";
+
     uuid_to_text(s->uuid, uuid);
-    fprintf(r->eff_csv, "%.3f,%u,%s,%s,%s,%s,%s,%.1f,%.1f,%u\n",
+    if ( dc->effect_measure == POLICY_MEASURE_WAITER_WAIT )
+        snprintf(waiter, sizeof(waiter), "%u", dc->effect_waiter);
+    fprintf(r->eff_csv, "%.3f,%u,%s,%s,%s,%s,%s,%s,%.1f,%.1f,%u\n",
             rel_s(r, now), s->domid, uuid, dm->csv_name,
             policy_class_name(p, effects_judged_class(dc)),
             helped ? "helped" : "undone",
-            dc->effect_measure == POLICY_MEASURE_POOL_WAIT ? "pool-wait"
-                                                           : "wait",
+            policy_measure_name(dc->effect_measure), waiter,
             dc->effect_before, dc->effect_after, dc->effect_polls);
 }
 

@@ -205,7 +205,7 @@ static double band(FILE *f, const struct rpt_run *r, const struct rpt_dom *dm,
     const struct policy_config *p = &r->d->conf->policy;
     const struct rpt_time *tm = r->tm;
     unsigned int k = 0, a, e;
-    char when[32];
+    char when[32], what[24];
 
     fprintf(f, "<text class=\"lab\" x=\"%d\" y=\"%.0f\">%s</text>\n",
             PLOT_X - 4, top + 10, *label ? label : "class");
@@ -245,8 +245,10 @@ static double band(FILE *f, const struct rpt_run *r, const struct rpt_dom *dm,
                     "&#x25B2;" : "&#x2716;", when,
                     policy_class_name(p, ev->from),
                     ev->kind == RPT_EV_HELPED ? "helped" : "undone",
-                    ev->pool_wait ? "pool-wait" : "wait", ev->before,
-                    ev->after);
+                    policy_measure_text((enum policy_effect_measure)
+                                        ev->measure, ev->waiter, what,
+                                        sizeof(what)),
+                    ev->before, ev->after);
     }
     return top + BAND_H + MARK_H + 2;
 }

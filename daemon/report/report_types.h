@@ -46,7 +46,8 @@ struct rpt_event {
     int16_t from, to;           /* classes (change), or the class judged */
     uint8_t kind;
     float before, after;        /* verdicts: the measure, % */
-    uint8_t pool_wait;          /* verdicts: measured pool-wait */
+    uint8_t measure;            /* verdicts: enum policy_effect_measure */
+    uint32_t waiter;            /* verdicts: WAITER_WAIT's domid */
 };
 
 /* Per domain (a domid reused by another UUID is another domain). */

@@ -567,7 +567,9 @@ static void test_effect_throttle_follows_waiter(void **state)
             for ( i = 1; i < 4; i++ )
             {
                 assert_int_equal(d[i].cls, 1);
-                assert_int_equal(d[i].effect_measure, POLICY_MEASURE_POOL_WAIT);
+                assert_int_equal(d[i].effect_measure,
+                                 POLICY_MEASURE_WAITER_WAIT);
+                assert_int_equal(d[i].effect_waiter, 1);    /* the server */
                 assert_float_equal(d[i].effect_before, 40, 1e-9);
             }
         if ( d[0].effect == POLICY_EFFECT_UNDONE && !srv_undone )

@@ -239,7 +239,11 @@ static void test_verdict_and_change(void **state)
         assert_true(d[1].class_changed);        /* left hog this poll */
         assert_int_equal(d[1].prev_cls, 1);
         assert_int_equal(d[1].effect, POLICY_EFFECT_UNDONE);
-        assert_int_equal(d[1].effect_measure, POLICY_MEASURE_POOL_WAIT);
+        assert_int_equal(d[1].effect_measure, POLICY_MEASURE_WAITER_WAIT);
+        assert_int_equal(d[1].effect_waiter, s[0].domid);
+        /* The undo's reason names the waiter, not "pool-wait". */
+        assert_non_null(strstr(d[1].reason, "hog did not help: d1's wait "
+                               "40.0% -> 40.0% in 4 polls; barred 10m"));
         assert_float_equal(d[1].effect_before, 40, 1e-9);
         assert_float_equal(d[1].effect_after, 40, 1e-9);
     }

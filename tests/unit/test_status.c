@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "../ctl/fixture.h"
+#include "ctl_status.h"
 #include "effects.h"
 
 static struct daemon dm;
@@ -70,12 +71,13 @@ static int setup(void **state)
     fix_d[1].effect_before = 38;
     fix_d[1].effect_after = 20;
     fix_d[1].effect_polls = 4;
-    /* batch: throttled, and its pool's wait fell: helped. */
+    /* batch: throttled for web (domid 1), whose wait fell: helped. */
     valid(&fix_d[2], M_CPU, 98);
     valid(&fix_d[2], M_CPU_WAIT, 60);
     fix_d[2].throttled = true;
     fix_d[2].effect = POLICY_EFFECT_HELPED;
-    fix_d[2].effect_measure = POLICY_MEASURE_POOL_WAIT;
+    fix_d[2].effect_measure = POLICY_MEASURE_WAITER_WAIT;
+    fix_d[2].effect_waiter = 1;
     fix_d[2].effect_before = 38;
     fix_d[2].effect_after = 4.1;
     fix_d[2].effect_polls = 10;
@@ -164,12 +166,28 @@ static void test_effect_pending_helped(void **state)
     assert_string_equal(str(e, "state"), "pending");
     assert_string_equal(str(e, "class"), "io-bound");
     assert_string_equal(str(e, "measure"), "wait");
+    assert_null(json_object_get(e, "waiter"));
     assert_true(num(e, "before_pct") == 38 && num(e, "after_pct") == 20);
     assert_true(num(e, "polls") == 4 && num(e, "polls_needed") == 10);
     e = json_object_get(dom_id(r, 2), "effect");
     assert_string_equal(str(e, "state"), "helped");
-    assert_string_equal(str(e, "measure"), "pool-wait");
+    assert_string_equal(str(e, "measure"), "waiter-wait");
+    assert_true(num(e, "waiter") == 1);
     assert_true(json_is_null(json_object_get(dom_id(r, 9), "effect")));
+    json_decref(r);
+}
+
+/* coopctl's text: a throttle's measure is its waiter's wait, by domid. */
+static void test_effect_text(void **state)
+{
+    json_t *r = status();
+    char b[128];
+
+    (void)state;
+    ctl_fmt_effect(b, sizeof(b), dom_id(r, 1));
+    assert_string_equal(b, "wait 38% -> 20% measuring (4/10)");
+    ctl_fmt_effect(b, sizeof(b), dom_id(r, 2));
+    assert_string_equal(b, "d1's wait 38% -> 4% helped");
     json_decref(r);
 }
 
@@ -270,7 +288,7 @@ static void test_metrics_effects(void **state)
                               "\"wait\",class=\"io-bound\"} 1\n"));
     assert_non_null(strstr(t, "coopvmm_domain_effect_info{domid=\"2\","
                               "name=\"batch\",state=\"helped\",measure="
-                              "\"pool-wait\",class=\"cpu-hog\"} 1\n"));
+                              "\"waiter-wait\",class=\"cpu-hog\"} 1\n"));
     assert_non_null(strstr(t, "coopvmm_domain_effect_before_ratio{domid="
                               "\"1\",name=\"web\"} 0.38\n"));
     assert_non_null(strstr(t, "coopvmm_domain_effect_after_ratio{domid="
@@ -292,6 +310,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_effect_pending_helped, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_effect_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_effect_undone_kept, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_daemon_fields, setup, teardown),
