@@ -27,6 +27,7 @@ N=20 M=7
 SER=/var/log/xen/console/hvm-dm.log
 rm -f "$SER"
 guest_cfg_hvm() {
+    # No AVX for the guest (see stock-pv.sh).
     cat > /tmp/hvm.cfg <<CFG
 name = "hvm"
 type = "hvm"
@@ -35,6 +36,7 @@ ramdisk = "/tests/hvm/initrd.gz"
 cmdline = "console=ttyS0 quiet rdinit=/init hvm_n=$N hvm_m=$M"
 memory = 160
 vcpus = 1
+cpuid = "host,avx=0"
 vga = "none"
 vnc = 0
 sdl = 0
@@ -75,6 +77,8 @@ if ! ser_wait "HVMGUEST ready" 150; then
     exit 0
 fi
 pass ready "guest $id booted through hvmloader, SeaBIOS and qemu-xen (created at t=$t0, ready at t=$(up))"
+check avx-masked "the guest's /proc/cpuinfo: $(grep -o 'HVMGUEST cpu avx=[a-z]*' "$SER" | head -1) (cpuid masks it)" \
+    grep -q 'HVMGUEST cpu avx=no' "$SER"
 sleep 2
 A=$(snap)
 sleep 1

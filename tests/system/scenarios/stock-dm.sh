@@ -44,6 +44,7 @@ snap() {
 }
 
 pool_make p1 credit 1 || fail pool "no credit pool p1"
+# No AVX for the guest (see stock-pv.sh).
 cat > /tmp/hvm.cfg <<CFG
 name = "hvm"
 type = "hvm"
@@ -53,6 +54,7 @@ ramdisk = "/tests/pv/initrd.gz"
 cmdline = "console=ttyS0 quiet rdinit=/init guest_mode=dmio dm_rounds=1 dm_quiet=25 dm_burst=30 dm_after=70 dm_reboot=1"
 memory = 160
 vcpus = 1
+cpuid = "host,avx=0"
 vga = "none"
 vnc = 0
 sdl = 0
@@ -64,9 +66,12 @@ T=60 run xl create /tmp/hvm.cfg || fail create "xl create failed: $(tail -3 /var
 id=$(guest_domid hvm)
 if ! ser_wait "GUEST ready" 200; then
     fail ready "guest never said ready; serial tail: $(tail -3 "$SER" 2>&1 | tr '\n' '|')"
+    sed "s/^/COOPTEST-OUT $SCENARIO: serial: /" "$SER" 2>&1 | tail -n 60
     exit 0
 fi
 pass ready "HVM guest $id booted (t=$(up))"
+scheck avx-masked "the guest's /proc/cpuinfo: $(grep -o 'GUEST cpu avx=[a-z]*' "$SER" | head -1) (cpuid masks it)" \
+    grep -q 'GUEST cpu avx=no' "$SER"
 guest_start spin "spin seconds=60; loop" 'pool = "p1"' || fail create-spin "xl create failed"
 dconf /tmp/dm.conf
 dstart dm /tmp/dm.conf --record "$REC" || fail start "coopvmmd did not start"
