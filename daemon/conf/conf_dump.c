@@ -55,7 +55,9 @@ static void dump_dur(FILE *f, const char *key, uint64_t ns)
             units[i].u);
 }
 
-static void dump_class(FILE *f, const struct policy_class *c)
+/* `dwell`: the global dwell, which a class without its own follows. */
+static void dump_class(FILE *f, const struct policy_class *c,
+                       unsigned int dwell)
 {
     static const char *const wk[] = { "keep", "", "%" };
     unsigned int i;
@@ -91,6 +93,8 @@ static void dump_class(FILE *f, const struct policy_class *c)
     }
     if ( c->dwell )
         fprintf(f, "  dwell %u\n", c->dwell);
+    else
+        fprintf(f, "  dwell %u (the global dwell)\n", dwell);
 }
 
 static void dump_bound(FILE *f, const char *key, uint32_t v)
@@ -124,7 +128,7 @@ void conf_dump(const struct conf *c, FILE *f)
     dump_str(f, "metrics-file", c->metrics_file);
     fprintf(f, "log-level %s\n", conf_loglevels[c->log_level]);
     for ( i = 0; i < pc->nclass; i++ )
-        dump_class(f, &pc->cls[i]);
+        dump_class(f, &pc->cls[i], pc->dwell);
     for ( i = 0; i < pc->noverride; i++ )
     {
         const struct policy_override *o = &pc->ovr[i];
