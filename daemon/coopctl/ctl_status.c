@@ -200,23 +200,39 @@ static void print_summary(FILE *f, json_t *dm)
         fprintf(f, "effect check: off\n");
 }
 
+/* An integer member with its unit ("30ms"), or "-" if absent or null. */
+static void int_unit(char *b, size_t n, json_t *o, const char *k,
+                     const char *unit)
+{
+    json_t *v = json_object_get(o, k);
+
+    if ( json_is_integer(v) )
+        snprintf(b, n, "%lld%s", (long long)json_integer_value(v), unit);
+    else
+        snprintf(b, n, "-");
+}
+
 static void print_pools(FILE *f, json_t *pools)
 {
-    char busy[24], wait[24];
+    char busy[24], wait[24], tslice[32], rlimit[32];
     json_t *p;
     size_t i;
 
     if ( !json_array_size(pools) )
         return;
-    fprintf(f, "%4s %-7s %5s %7s %7s %5s %5s\n", "POOL", "SCHED", "PCPUS",
-            "DOMAINS", "MANAGED", "BUSY%", "WAIT%");
+    fprintf(f, "%4s %-7s %5s %7s %7s %5s %5s %6s %9s\n", "POOL", "SCHED",
+            "PCPUS", "DOMAINS", "MANAGED", "BUSY%", "WAIT%", "TSLICE",
+            "RATELIMIT");
     json_array_foreach(pools, i, p)
     {
         ctl_fmt_num(busy, sizeof(busy), json_object_get(p, "busy_pct"));
         ctl_fmt_num(wait, sizeof(wait), json_object_get(p, "wait_pct"));
-        fprintf(f, "%4lld %-7s %5lld %7lld %7lld %5s %5s\n",
+        int_unit(tslice, sizeof(tslice), p, "tslice_ms", "ms");
+        int_unit(rlimit, sizeof(rlimit), p, "ratelimit_us", "us");
+        fprintf(f, "%4lld %-7s %5lld %7lld %7lld %5s %5s %6s %9s\n",
                 ctl_jint(p, "id"), ctl_jstr(p, "sched"), ctl_jint(p, "cpus"),
-                ctl_jint(p, "domains"), ctl_jint(p, "managed"), busy, wait);
+                ctl_jint(p, "domains"), ctl_jint(p, "managed"), busy, wait,
+                tslice, rlimit);
     }
 }
 
@@ -278,6 +294,10 @@ static void print_why(FILE *f, json_t *o)
                 json_is_true(json_object_get(o, "pinned")) ? " (pinned: it "
                 "stays)" : json_is_false(json_object_get(o, "live_holds")) ?
                 " (no longer holds: leaving after the dwell)" : "");
+    /* Why a weight may not act (credit ignores it for such a domain). */
+    if ( json_is_true(json_object_get(o, "hard_pinned")) )
+        fprintf(f, "; hard affinity: %lld of its pool's %lld pCPUs",
+                ctl_jint(o, "affinity_cpus"), ctl_jint(o, "pool_cpus"));
     fputc('\n', f);
 }
 

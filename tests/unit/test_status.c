@@ -177,6 +177,49 @@ static void test_effect_pending_helped(void **state)
     json_decref(r);
 }
 
+/*
+ * coopctl's text: each cpupool's scheduler parameters, and a domain whose
+ * hard affinity is narrower than its pool (where credit ignores weights).
+ */
+static void test_pool_affinity_text(void **state)
+{
+    json_t *rep = json_loads(
+        "{\"daemon\": {}, \"cpupools\": ["
+        " {\"id\": 0, \"sched\": \"credit\", \"cpus\": 2, \"domains\": 3,"
+        "  \"managed\": 2, \"busy_pct\": 50, \"wait_pct\": 10,"
+        "  \"tslice_ms\": 30, \"ratelimit_us\": 1000},"
+        " {\"id\": 1, \"sched\": \"credit2\", \"cpus\": 1, \"domains\": 1,"
+        "  \"managed\": 1, \"busy_pct\": 5, \"wait_pct\": null,"
+        "  \"tslice_ms\": null, \"ratelimit_us\": 500}],"
+        " \"domains\": ["
+        " {\"domid\": 4, \"name\": \"pinned\", \"managed\": true,"
+        "  \"class\": \"base\", \"class_age_s\": 3, \"reason\": \"catch-all\","
+        "  \"pool_cpus\": 2, \"affinity_cpus\": 1, \"hard_pinned\": true},"
+        " {\"domid\": 5, \"name\": \"free\", \"managed\": true,"
+        "  \"class\": \"base\", \"class_age_s\": 3, \"reason\": \"catch-all\","
+        "  \"pool_cpus\": 2, \"affinity_cpus\": 2, \"hard_pinned\": false}]}",
+        0, NULL);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+
+    (void)state;
+    assert_non_null(rep);
+    assert_non_null(f);
+    ctl_status_print(f, rep);
+    fclose(f);
+    assert_non_null(strstr(out, " TSLICE RATELIMIT\n"));
+    assert_non_null(strstr(out, "\n   0 credit      2       3       2  50.0  "
+                                "10.0   30ms    1000us\n"));
+    assert_non_null(strstr(out, "\n   1 credit2     1       1       1   5.0 "
+                                "    -      -     500us\n"));
+    assert_non_null(strstr(out, "  d4 pinned: base 3s; entered: catch-all; "
+                                "hard affinity: 1 of its pool's 2 pCPUs\n"));
+    assert_non_null(strstr(out, "  d5 free: base 3s; entered: catch-all\n"));
+    free(out);
+    json_decref(rep);
+}
+
 /* coopctl's text: a throttle's measure is its waiter's wait, by domid. */
 static void test_effect_text(void **state)
 {
@@ -311,6 +354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_effect_pending_helped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_effect_text, setup, teardown),
+        cmocka_unit_test(test_pool_affinity_text),
         cmocka_unit_test_setup_teardown(test_effect_undone_kept, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_daemon_fields, setup, teardown),

@@ -146,6 +146,10 @@ dwait_poll $LOG $((${P_UNDO:-20} + 8)) 20
 check_eq iog-stays-base "$(sabotage "256 0")" "$(sched_wc credit iog)" "iog after the undo:"
 check iog-one-undo "io-bound tried once" \
     sh -c "[ \$(grep -c '^d$iog iog: class [^ ]* -> io-bound' $LOG) -eq 1 ]"
+# coopctl says why weights cannot act on iog.
+AT=$(timeout 5 coopctl -s "$DSOCK" status | grep "^  d$iog iog: ")
+check iog-affinity-text "coopctl status: $AT" \
+    sh -c 'echo "$1" | grep -q "; hard affinity: 1 of its pool.s 2 pCPUs\$"' _ "$AT"
 dstop TERM
 dclass_lines $LOG | sed "s/^/COOPTEST-OUT $SCENARIO: decision: /"
 dlog_show $LOG

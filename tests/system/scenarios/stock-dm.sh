@@ -98,6 +98,13 @@ pool1_ok() {
     done
 }
 scheck pools-params "credit pools with a time slice and a rate limit: $P" pool1_ok
+# ... and coopctl's text shows them on that pool's line.
+PT=$(timeout 5 coopctl -s "$DSOCK" status | grep -A3 '^POOL ')
+pool1_text() {
+    jn() { echo "$p1" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+    echo "$PT" | grep -Eq "^ +$(jn id) credit +1 .* $(jn tslice_ms)ms +$(jn ratelimit_us)us\$"
+}
+scheck pools-text "coopctl status shows p1's time slice and rate limit: $(echo "$PT" | tr '\n' '|')" pool1_text
 scheck affinity "hvm: pool_cpus $(echo "$J" | jget pool_cpus), affinity_cpus $(echo "$J" | jget affinity_cpus), hard_pinned $(echo "$J" | jget hard_pinned)" \
     eval '[ "$(echo "$J" | jget affinity_cpus)" = 1 ] && [ "$(echo "$J" | jget hard_pinned)" = false ]'
 
