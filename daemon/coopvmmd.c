@@ -52,6 +52,7 @@ static volatile sig_atomic_t sig_hup, sig_term;
 struct opts {
     char *conf_path, *pidfile, *socket, *replay, *record;  /* absolute */
     char *state, *replay_host, *report, *compare;           /* absolute */
+    char *metrics_file;                                     /* absolute */
     const char *backend;
     double speed;
     bool check_only, foreground, dry_run;
@@ -70,6 +71,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
 "usage: coopvmmd [-dnv] [-f file] [-p pidfile] [-s socket] [--state file]\n"
+"                [--metrics-file file]\n"
 "                [--backend xen|replay] [--replay file [--speed N|max]\n"
 "                [--replay-host file]] [--record file] [--dry-run]\n"
 "       coopvmmd [-v] [-f file] --replay file --report dir [--compare file]\n"
@@ -82,6 +84,8 @@ static void usage(FILE *f)
 "                      replay: none)\n"
 "      --state FILE    state file (default: from the configuration;\n"
 "                      replay: in memory)\n"
+"      --metrics-file FILE  metrics file (default: from the configuration;\n"
+"                      replay: none)\n"
 "      --backend NAME  xen (default) or replay\n"
 "      --replay FILE   play a recording (implies --backend replay)\n"
 "      --speed N|max   replay pace: N times the recorded one, or max\n"
@@ -136,6 +140,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         { "speed", required_argument, NULL, 'S' },
         { "record", required_argument, NULL, 'W' },
         { "state", required_argument, NULL, 'T' },
+        { "metrics-file", required_argument, NULL, 'M' },
         { "replay-host", required_argument, NULL, 'H' },
         { "dry-run", no_argument, NULL, 'D' },
         { "report", required_argument, NULL, 'O' },
@@ -148,7 +153,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 
     const char *conf_path = CONF_DEFAULT_PATH, *pidfile = NULL;
     const char *sock = NULL, *replay = NULL, *record = NULL;
-    const char *state = NULL, *replay_host = NULL;
+    const char *state = NULL, *replay_host = NULL, *metrics = NULL;
     const char *report = NULL, *compare = NULL;
 
     *o = (struct opts){ .speed = 1 };
@@ -166,6 +171,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
         case 'R': replay = optarg; break;
         case 'W': record = optarg; break;
         case 'T': state = optarg; break;
+        case 'M': metrics = optarg; break;
         case 'H': replay_host = optarg; break;
         case 'D': o->dry_run = true; break;
         case 'O': report = optarg; break;
@@ -196,6 +202,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
     o->replay = abs_opt(replay);
     o->record = abs_opt(record);
     o->state = abs_opt(state);
+    o->metrics_file = abs_opt(metrics);
     o->replay_host = abs_opt(replay_host);
     o->report = abs_opt(report);
     o->compare = abs_opt(compare);
@@ -504,10 +511,13 @@ static int run(struct daemon *d, const struct opts *o)
         fatalx("cannot record to %s", o->record);
     if ( sock && control_open(&ctl, sock, d->conf->socket_group) )
         fatalx("cannot open the control socket");
+    /* A replay never writes the live daemon's metrics file. */
+    d->metrics_file = o->metrics_file ? o->metrics_file : live ? NULL : "";
     if ( !live )
-        log_info("replay: state %s, control socket %s, pid file %s",
-                 *state ? state : "in memory", sock ? sock : "none",
-                 o->pidfile ? o->pidfile : "none");
+        log_info("replay: state %s, control socket %s, pid file %s, "
+                 "metrics file %s", *state ? state : "in memory",
+                 sock ? sock : "none", o->pidfile ? o->pidfile : "none",
+                 *d->metrics_file ? d->metrics_file : "none");
     if ( !o->foreground )
     {
         if ( daemon(0, 0) )
@@ -587,5 +597,6 @@ int main(int argc, char **argv)
     free(o.socket);
     free(o.replay);
     free(o.record);
+    free(o.metrics_file);
     return rc;
 }

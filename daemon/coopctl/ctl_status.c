@@ -188,7 +188,8 @@ static void print_summary(FILE *f, json_t *dm)
             detail, *miss || *detail ? ")" : "");
     if ( json_is_object(ec) )
         fprintf(f, "effect check: judged after %lld polls, kept if the wait "
-                "fell by %.0f%%, else undone and barred for %.0f s; "
+                "it was for fell by %.0f%%, else undone and barred for %.0f "
+                "s; "
                 "%lld helped, %lld undone%s\n", ctl_jint(ec, "polls"),
                 json_number_value(json_object_get(ec, "min_pct")),
                 json_number_value(json_object_get(ec, "hold_off_s")),
@@ -294,10 +295,18 @@ static void print_why(FILE *f, json_t *o)
                 json_is_true(json_object_get(o, "pinned")) ? " (pinned: it "
                 "stays)" : json_is_false(json_object_get(o, "live_holds")) ?
                 " (no longer holds: leaving after the dwell)" : "");
-    /* Why a weight may not act (credit ignores it for such a domain). */
+    /* Why a weight may not act (credit ignores it for such a domain);
+     * a replay knows that it is pinned, not to how many pCPUs. */
     if ( json_is_true(json_object_get(o, "hard_pinned")) )
-        fprintf(f, "; hard affinity: %lld of its pool's %lld pCPUs",
-                ctl_jint(o, "affinity_cpus"), ctl_jint(o, "pool_cpus"));
+    {
+        if ( json_is_integer(json_object_get(o, "affinity_cpus")) )
+            fprintf(f, "; weights may not act: hard affinity %lld of its "
+                    "pool's %lld pCPUs", ctl_jint(o, "affinity_cpus"),
+                    ctl_jint(o, "pool_cpus"));
+        else
+            fprintf(f, "; weights may not act: hard affinity narrower than "
+                    "its pool's %lld pCPUs", ctl_jint(o, "pool_cpus"));
+    }
     fputc('\n', f);
 }
 

@@ -195,6 +195,7 @@ static void watch_signals(struct daemon *d)
 int daemon_poll(struct daemon *d)
 {
     uint64_t t0 = clock_mono_ns(), now = 0;
+    const char *mf;
     unsigned int i;
     int rc = sample(d, &now);
 
@@ -239,8 +240,9 @@ int daemon_poll(struct daemon *d)
               (unsigned long long)d->stats.last_poll_dur_ns / 1000,
               (unsigned long long)d->stats.last_poll_late_ns / 1000);
     /* metrics_write_file() logs its own failures, once. */
-    if ( d->conf->metrics_file[0] )
-        metrics_write_file(d, d->conf->metrics_file);
+    mf = d->metrics_file ? d->metrics_file : d->conf->metrics_file;
+    if ( mf[0] )
+        metrics_write_file(d, mf);
     return 0;
 }
 

@@ -67,6 +67,10 @@ struct daemon {
     struct recorder *rec;       /* --record, or NULL */
     bool dry_run;               /* --dry-run or dry-run = true */
     bool dry_run_forced;        /* --dry-run: survives reloads */
+    /* The metrics file: NULL follows the configuration's metrics-file
+     * (a live daemon, over reloads); else this path, "" for none (a
+     * replay, unless --metrics-file names one). */
+    const char *metrics_file;
     int verbose;                /* -v count */
     bool paused;
     struct daemon_pin *pins;    /* coopctl pin, by guest */

@@ -386,9 +386,12 @@ static void format_effect(const struct daemon *d, FILE *f, unsigned int i)
     fputs("coopvmm_domain_effect_info", f);
     dom_labels(f, &d->samples[i]);
     cn = cls_name(d, effects_judged_class(dc));
-    fprintf(f, ",state=\"%s\",measure=\"%s\",class=\"",
+    fprintf(f, ",state=\"%s\",measure=\"%s\",",
             effect_name(dc->effect),
             policy_measure_name(dc->effect_measure));
+    if ( dc->effect_measure == POLICY_MEASURE_WAITER_WAIT )
+        fprintf(f, "waiter=\"%u\",", dc->effect_waiter);
+    fputs("class=\"", f);
     put_label(f, cn, strlen(cn));
     fputs("\"} 1\n", f);
 }
@@ -420,7 +423,8 @@ static bool format_domain_part(const struct daemon *d, FILE *f,
     else if ( !*i && part == PART_EFFECT )
         family(f, "coopvmm_domain_effect_info", "gauge",
                "Effect check of the domain's last class change: state "
-               "(pending, helped, undone), measure (wait, pool-wait) and the "
+               "(pending, helped, undone), measure (wait, waiter-wait, "
+               "pool-wait), waiter (for waiter-wait: its domid) and the "
                "class judged (value always 1).");
     else if ( !*i )
         family(f, g->name, "gauge", g->help);

@@ -16,6 +16,6 @@ extern const char daemon_version[];
  * fields before it was introduced.  2: contention metrics, the effect
  * check, the live condition, cpupools.
  */
-#define DAEMON_SCHEMA_VERSION   2
+#define DAEMON_SCHEMA_VERSION   3
 
 #endif /* COOPVMM_VERSION_H */

@@ -408,7 +408,7 @@ static void test_metrics_format(void **state)
     assert_non_null(strstr(t, "coopvmm_failed_calls_total 1\n"));
     assert_non_null(strstr(t, "coopvmm_poll_duration_seconds 0.0015\n"));
     assert_non_null(strstr(t, "coopvmm_build_info{version=\"9.8.7\","
-                              "backend=\"fixture\",schema=\"2\"} 1\n"));
+                              "backend=\"fixture\",schema=\"3\"} 1\n"));
     assert_non_null(strstr(t, "coopvmm_domain_weight{domid=\"1\","
                               "name=\"web\"} 512\n"));
     assert_non_null(strstr(t, "coopvmm_domain_ioreq_dm_ratio{domid=\"1\","

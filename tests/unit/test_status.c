@@ -138,7 +138,7 @@ static void test_metrics_and_live(void **state)
     json_t *r = status(), *web = dom_id(r, 1), *b = dom_id(r, 2);
 
     (void)state;
-    assert_int_equal(json_integer_value(json_object_get(r, "schema")), 2);
+    assert_int_equal(json_integer_value(json_object_get(r, "schema")), 3);
     /* xentop's CPU%: 30 % of each of 2 vCPUs is 60 % of one pCPU. */
     assert_true(num(web, "cpu_pcpu_pct") == 60);
     assert_true(num(web, "cpu_wait_pct") == 20);
@@ -197,7 +197,10 @@ static void test_pool_affinity_text(void **state)
         "  \"pool_cpus\": 2, \"affinity_cpus\": 1, \"hard_pinned\": true},"
         " {\"domid\": 5, \"name\": \"free\", \"managed\": true,"
         "  \"class\": \"base\", \"class_age_s\": 3, \"reason\": \"catch-all\","
-        "  \"pool_cpus\": 2, \"affinity_cpus\": 2, \"hard_pinned\": false}]}",
+        "  \"pool_cpus\": 2, \"affinity_cpus\": 2, \"hard_pinned\": false},"
+        " {\"domid\": 6, \"name\": \"replayed\", \"managed\": true,"
+        "  \"class\": \"base\", \"class_age_s\": 3, \"reason\": \"catch-all\","
+        "  \"pool_cpus\": 2, \"affinity_cpus\": null, \"hard_pinned\": true}]}",
         0, NULL);
     char *out = NULL;
     size_t len = 0;
@@ -214,7 +217,12 @@ static void test_pool_affinity_text(void **state)
     assert_non_null(strstr(out, "\n   1 credit2     1       1       1   5.0 "
                                 "    -      -     500us\n"));
     assert_non_null(strstr(out, "  d4 pinned: base 3s; entered: catch-all; "
-                                "hard affinity: 1 of its pool's 2 pCPUs\n"));
+                                "weights may not act: hard affinity 1 of "
+                                "its pool's 2 pCPUs\n"));
+    /* A replay knows the flag, not the count. */
+    assert_non_null(strstr(out, "  d6 replayed: base 3s; entered: catch-all; "
+                                "weights may not act: hard affinity "
+                                "narrower than its pool's 2 pCPUs\n"));
     assert_non_null(strstr(out, "  d5 free: base 3s; entered: catch-all\n"));
     free(out);
     json_decref(rep);
@@ -331,7 +339,7 @@ static void test_metrics_effects(void **state)
                               "\"wait\",class=\"io-bound\"} 1\n"));
     assert_non_null(strstr(t, "coopvmm_domain_effect_info{domid=\"2\","
                               "name=\"batch\",state=\"helped\",measure="
-                              "\"waiter-wait\",class=\"cpu-hog\"} 1\n"));
+                              "\"waiter-wait\",waiter=\"1\",class=\"cpu-hog\"} 1\n"));
     assert_non_null(strstr(t, "coopvmm_domain_effect_before_ratio{domid="
                               "\"1\",name=\"web\"} 0.38\n"));
     assert_non_null(strstr(t, "coopvmm_domain_effect_after_ratio{domid="

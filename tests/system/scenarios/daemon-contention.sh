@@ -149,7 +149,7 @@ check iog-one-undo "io-bound tried once" \
 # coopctl says why weights cannot act on iog.
 AT=$(timeout 5 coopctl -s "$DSOCK" status | grep "^  d$iog iog: ")
 check iog-affinity-text "coopctl status: $AT" \
-    sh -c 'echo "$1" | grep -q "; hard affinity: 1 of its pool.s 2 pCPUs\$"' _ "$AT"
+    sh -c 'echo "$1" | grep -q "; weights may not act: hard affinity 1 of its pool.s 2 pCPUs\$"' _ "$AT"
 dstop TERM
 dclass_lines $LOG | sed "s/^/COOPTEST-OUT $SCENARIO: decision: /"
 dlog_show $LOG
