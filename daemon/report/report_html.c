@@ -127,7 +127,7 @@ static void legend(struct page *pg)
         rpt_html_text(pg->f, policy_class_name(p, c));
     }
     fputs(".  A tick marks each class change; &#x25B2; a change the effect "
-          "check kept, &#x2716; one it undid.  Dashed lines: a class's "
+          "check found helped, &#x2716; one it undid.  Dashed lines: a class's "
           "enter level; dotted: its leave level.</p>\n", pg->f);
 }
 
@@ -209,7 +209,7 @@ static void comparison(struct page *pg)
     fprintf(f, "<h2>Where the policies decide differently</h2>\n<p>In all: "
             "%llu domain-polls with different classes; class changes A %llu, "
             "B %llu; weight&middot;s given A %.0f, B %.0f; taken A %.0f, "
-            "B %.0f; kept/undone A %llu/%llu, B %llu/%llu.</p>\n"
+            "B %.0f; helped/undone A %llu/%llu, B %llu/%llu.</p>\n"
             "<table id=\"compare\"><thead><tr><th>domid</th><th class=\"l\">"
             "name</th><th>polls differing</th><th>time differing</th>"
             "<th>changes A</th><th>changes B</th><th>given A</th>"
@@ -272,7 +272,7 @@ static void timelines(struct page *pg)
                 "data-domid=\"%u\"><h3>d%u ", i, dm->domid, dm->domid);
         rpt_html_text(pg->f, dm->name);
         fprintf(pg->f, "</h3><p class=\"sub\">cpupool %u, seen for %s; %u "
-                "class changes, %u flaps, %u kept, %u undone%s</p>\n",
+                "class changes, %u flaps, %u helped, %u undone%s</p>\n",
                 dm->pool, t, dm->changes, dm->flaps, dm->helped, dm->undone,
                 dm->ev_cut ? "; too many changes to mark each: see "
                              "decisions.csv" : "");
