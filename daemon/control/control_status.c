@@ -46,6 +46,14 @@ static const char *effect_state(enum policy_effect e)
     }
 }
 
+/* A throttle judged by its waiter's wait names the waiter's domid. */
+static void add_waiter(json_t *o, enum policy_effect_measure m,
+                       uint32_t waiter)
+{
+    if ( o && m == POLICY_MEASURE_WAITER_WAIT )
+        json_object_set_new(o, "waiter", json_integer(waiter));
+}
+
 static json_t *effect_json(const struct daemon *d, unsigned int i)
 {
     const struct policy_config *p = &d->conf->policy;
@@ -65,9 +73,7 @@ static json_t *effect_json(const struct daemon *d, unsigned int i)
                       "after_pct", jreal(dc->effect_after),
                       "polls", (int)dc->effect_polls,
                       "polls_needed", (int)p->effect_polls);
-        if ( o && dc->effect_measure == POLICY_MEASURE_WAITER_WAIT )
-            json_object_set_new(o, "waiter",
-                                json_integer(dc->effect_waiter));
+        add_waiter(o, dc->effect_measure, dc->effect_waiter);
         if ( o && dc->effect == POLICY_EFFECT_UNDONE )
             json_object_set_new(o, "hold_off_left_s",
                                 jreal(p->holdoff_ns / 1e9));
@@ -85,8 +91,7 @@ static json_t *effect_json(const struct daemon *d, unsigned int i)
                   "age_s", jreal((now - v->at_ns) / 1e9),
                   "hold_off_left_s",
                   jreal((p->holdoff_ns - (now - v->at_ns)) / 1e9));
-    if ( o && v->measure == POLICY_MEASURE_WAITER_WAIT )
-        json_object_set_new(o, "waiter", json_integer(v->waiter));
+    add_waiter(o, v->measure, v->waiter);
     return o ? o : json_null();
 }
 

@@ -188,9 +188,8 @@ static void print_summary(FILE *f, json_t *dm)
             detail, *miss || *detail ? ")" : "");
     if ( json_is_object(ec) )
         fprintf(f, "effect check: judged after %lld polls, kept if the wait "
-                "it was for fell by %.0f%%, else undone and barred for %.0f "
-                "s; "
-                "%lld helped, %lld undone%s\n", ctl_jint(ec, "polls"),
+                "it was for fell by %.0f%%, else undone and barred for "
+                "%.0f s; %lld helped, %lld undone%s\n", ctl_jint(ec, "polls"),
                 json_number_value(json_object_get(ec, "min_pct")),
                 json_number_value(json_object_get(ec, "hold_off_s")),
                 ctl_jint(dm, "effects_helped"), ctl_jint(dm, "effects_undone"),

@@ -45,7 +45,7 @@ static int setup(struct daemon *d, const char *conf_path, const char *rec)
         free(errors);
         return -EINVAL;
     }
-    d->conf->metrics_file[0] = '\0';
+    d->metrics_file = "";       /* a replay: none (daemon_types.h) */
     d->ops = &backend_replay;
     if ( d->ops->open(&d->be, &ba) )
         return -EIO;

@@ -200,7 +200,6 @@ void rpt_csv_effect(struct rpt_run *r, const struct rpt_dom *dm,
     const struct policy_config *p = &r->d->conf->policy;
     char uuid[UUID_TEXT_LEN + 1];
     bool helped = dc->effect == POLICY_EFFECT_HELPED;
-
     char waiter[16] = "";
 
     uuid_to_text(s->uuid, uuid);
